@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+export PORT
+
+.PHONY: run test setup lint messages clean-embedded
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python -m backend.i18n
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py bootstrap
+	@echo "Serving http://127.0.0.1:$(PORT)/ (API docs /api/docs/, admin /admin/) with a Celery worker and beat. Ctrl-C stops all."
+	exec $(BIN)/honcho start --procfile Procfile --port $(PORT) --env /dev/null
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/python -m ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Developers: extract new strings into the catalogues (needs GNU gettext), then translate them.
+messages: setup
+	$(BIN)/python manage.py makemessages -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages -d djangojs -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+
+clean-embedded:
+	rm -rf var/db.sqlite3* var/broker var/static

@@ -1,0 +1,29 @@
+"""Celery application.
+
+Embedded default: kombu's filesystem transport under var/broker (no server needed).
+Production: CELERY_BROKER_URL=redis://... Work that must not be lost lives in the database;
+a task only says "go and look", so a lost task delays work and never loses it.
+"""
+
+import os
+
+from celery import Celery
+from celery.signals import beat_init, worker_ready
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+
+app = Celery("backend")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def _log_worker_ready(sender=None, **kwargs):
+    from django.conf import settings
+
+    print(f"celery worker started (broker: {settings.CELERY_BROKER_DISPLAY})", flush=True)
+
+
+@beat_init.connect
+def _log_beat_ready(sender=None, **kwargs):
+    print("celery beat started (scheduler: django_celery_beat DatabaseScheduler)", flush=True)

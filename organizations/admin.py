@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .admin_base import TenantAdmin
+from .models import Funder, Grant, Membership, Organization, Participant
+from .permissions import Action, can, organization_ids_allowing
+from .selectors import user_funder_ids, user_roles
+
+admin.site.site_header = _("Lendwise: device loans and connectivity")
+admin.site.site_title = _("Lendwise")
+admin.site.index_title = _("Back office")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TenantAdmin):
+    list_display = ["name", "short_code", "phone", "opening_hours", "created_at"]
+    search_fields = ["name", "short_code"]
+    inlines = [MembershipInline]
+
+    def _org_id(self, obj):
+        return obj.id
+
+    def get_queryset(self, request):
+        queryset = super(TenantAdmin, self).get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(id__in=list(user_roles(request.user)))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
+        return can(request.user, obj.id, Action.MANAGE)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return can(request.user, obj.organization_id, Action.MANAGE)
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Funder)
+class FunderAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "contact_email"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["users"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or user_roles(request.user):
+            return queryset
+        return queryset.filter(id__in=list(user_funder_ids(request.user)))
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(user_roles(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Grant)
+class GrantAdmin(TenantAdmin):
+    list_display = ["name", "organization", "funder", "amount", "starts_on", "ends_on"]
+    list_filter = ["funder", "organization"]
+    search_fields = ["name", "reference", "funder__name"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(Participant)
+class ParticipantAdmin(TenantAdmin):
+    list_display = ["display_name", "organization", "phone", "preferred_language", "sms_consent", "is_active"]
+    list_filter = ["is_active", "preferred_language", "sms_consent", "age_band", "gender", "organization"]
+    search_fields = ["display_name", "reference", "phone"]
+    readonly_fields = ["created_at", "updated_at"]

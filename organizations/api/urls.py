@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("funders", views.FunderViewSet, basename="funder")
+router.register("grants", views.GrantViewSet, basename="grant")
+router.register("participants", views.ParticipantViewSet, basename="participant")
+
+urlpatterns = router.urls

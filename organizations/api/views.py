@@ -1,0 +1,117 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from .. import selectors, services
+from ..filters import GrantFilter, MembershipFilter, ParticipantFilter
+from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, organization_ids_allowing
+from .base import TenantModelViewSet
+from .serializers import (
+    FunderSerializer,
+    GrantSerializer,
+    MembershipSerializer,
+    OrganizationSerializer,
+    ParticipantSerializer,
+)
+
+
+class OrganizationPermission(IsMember):
+    """Members read their organisations, admins edit them, only superusers create or delete them."""
+
+    def has_permission(self, request, view):
+        if view.action in ("create", "destroy"):
+            self.message = _("Only a platform administrator can create or delete organisations.")
+            return bool(request.user and request.user.is_superuser)
+        return super().has_permission(request, view)
+
+
+class OrganizationViewSet(TenantModelViewSet):
+    serializer_class = OrganizationSerializer
+    permission_classes = [OrganizationPermission]
+    selector = selectors.organizations_for_user
+    action_permissions = {"update": Action.MANAGE, "partial_update": Action.MANAGE}
+    search_fields = ["name", "short_code"]
+    ordering_fields = ["name", "created_at"]
+    filterset_fields = ["short_code"]
+
+    def organization_id_of(self, obj):
+        return obj.id
+
+    def perform_create(self, serializer):
+        serializer.save()
+
+
+class MembershipViewSet(TenantModelViewSet):
+    serializer_class = MembershipSerializer
+    selector = selectors.memberships_for_user
+    action_permissions = {
+        "create": Action.MANAGE,
+        "update": Action.MANAGE,
+        "partial_update": Action.MANAGE,
+        "destroy": Action.MANAGE,
+    }
+    filterset_class = MembershipFilter
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    ordering_fields = ["created_at", "role"]
+
+    def perform_update(self, serializer):
+        services.membership_update(membership=serializer.instance, role=serializer.validated_data.get(
+            "role", serializer.instance.role))
+
+    def perform_destroy(self, instance):
+        services.membership_delete(membership=instance)
+
+
+class FunderPermission(permissions.BasePermission):
+    """Anyone who works with grants reads funders; organisation admins add one; superusers edit."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        if request.method in permissions.SAFE_METHODS:
+            return bool(selectors.user_roles(user) or selectors.user_funder_ids(user))
+        if view.action == "create":
+            self.message = _("Only an organisation administrator can add a funder.")
+            return bool(organization_ids_allowing(user, Action.MANAGE))
+        self.message = _("Only a platform administrator can change or delete a funder.")
+        return False
+
+
+class FunderViewSet(viewsets.ModelViewSet):
+    serializer_class = FunderSerializer
+    permission_classes = [FunderPermission]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    filterset_fields = ["kind"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.funders_for_user(self.request.user)
+
+
+class GrantViewSet(TenantModelViewSet):
+    serializer_class = GrantSerializer
+    permission_classes = [IsMemberOrFunderReadOnly]
+    selector = selectors.grants_for_user
+    filterset_class = GrantFilter
+    search_fields = ["name", "reference", "funder__name"]
+    ordering_fields = ["starts_on", "ends_on", "name", "amount"]
+
+
+class ParticipantViewSet(TenantModelViewSet):
+    serializer_class = ParticipantSerializer
+    selector = selectors.participants_for_user
+    filterset_class = ParticipantFilter
+    search_fields = ["display_name", "reference", "phone"]
+    ordering_fields = ["display_name", "created_at", "updated_at"]
+
+
+@extend_schema(tags=["auth"], summary="Get an API token from a username and password")
+class TokenView(ObtainAuthToken):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class FunderKind(models.TextChoices):
+    FOUNDATION = "foundation", _("Foundation")
+    PUBLIC = "public", _("Public authority")
+    COMPANY = "company", _("Company")
+    RECOVERY_FUND = "recovery_fund", _("Recovery fund")
+    OTHER = "other", _("Other")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "0-17", _("Under 18")
+    FROM_18 = "18-29", _("18 to 29")
+    FROM_30 = "30-44", _("30 to 44")
+    FROM_45 = "45-64", _("45 to 64")
+    FROM_65 = "65+", _("65 and over")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other / non-binary")
+    UNSAID = "unsaid", _("Prefers not to say")

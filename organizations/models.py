@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.core.validators import MinLengthValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from .choices import AgeBand, FunderKind, Gender, Role
+
+
+def _choices_check(field: str, choices, *, blank: bool = False) -> models.CheckConstraint:
+    allowed = Q(**{f"{field}__in": [value for value, _label in choices]})
+    if blank:
+        allowed |= Q(**{field: ""})
+    return models.CheckConstraint(condition=allowed, name=f"%(app_label)s_%(class)s_{field}_valid")
+
+
+class Organization(models.Model):
+    """A VZW/ASBL. Every tenant-owned row belongs to exactly one organisation."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=4,
+        unique=True,
+        validators=[MinLengthValidator(2), RegexValidator(r"^[A-Z]{2,4}$", _("Two to four capital letters."))],
+        help_text=_("Two to four capital letters used in asset tags, e.g. DT for DT-0042."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=255, blank=True, help_text=_("In plain words, e.g. Mon-Fri 9:00-16:00.")
+    )
+    languages = models.CharField(
+        _("languages spoken"), max_length=60, blank=True, help_text=_("Comma-separated codes, e.g. nl,fr,en.")
+    )
+    sms_sender_name = models.CharField(
+        _("SMS sender name"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9 ]{0,11}$", _("At most 11 letters, digits or spaces."))],
+    )
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Europe/Brussels")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a user may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org"),
+            _choices_check("role", Role.choices),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class Funder(models.Model):
+    """A foundation, authority or company that funds organisations. Its users see aggregates only."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=FunderKind.choices, default=FunderKind.FOUNDATION)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="funders",
+        verbose_name=_("funder users"),
+        help_text=_("Logins of the funder's people; they see reports of this funder's grants only."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[users])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        constraints = [_choices_check("kind", FunderKind.choices)]
+
+    def __str__(self):
+        return self.name
+
+
+class Grant(models.Model):
+    """A funder's money to one organisation for a period; devices and batches link to it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="grants", verbose_name=_("organisation")
+    )
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="grants", verbose_name=_("funder"))
+    name = models.CharField(_("name"), max_length=120)
+    reference = models.CharField(_("funder's reference"), max_length=60, blank=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "funder", "name"], name="grant_unique_name"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="grant_period_valid"),
+            models.CheckConstraint(condition=Q(amount__gte=0) | Q(amount__isnull=True), name="grant_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.funder})"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Participant(models.Model):
+    """A borrower. Minimal data, kept only as long as the organisation's retention rule says."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participants", verbose_name=_("organisation")
+    )
+    display_name = models.CharField(
+        _("name"), max_length=80, help_text=_("How the person wants to be called; a first name is enough.")
+    )
+    phone = PhoneNumberField(_("mobile phone"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.PARTICIPANT_LANGUAGES, default="fr"
+    )
+    sms_consent = models.BooleanField(_("agrees to receive SMS"), default=False)
+    reference = models.CharField(
+        _("reference"), max_length=40, blank=True, help_text=_("The organisation's own file number, if any.")
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["organization", "display_name"], name="participant_org_name")]
+        constraints = [
+            _choices_check("preferred_language", settings.PARTICIPANT_LANGUAGES),
+            _choices_check("age_band", AgeBand.choices, blank=True),
+            _choices_check("gender", Gender.choices, blank=True),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def first_name(self) -> str:
+        """What public pages may show: the first word of the name."""
+        return self.display_name.split()[0] if self.display_name.strip() else ""

@@ -1,0 +1,65 @@
+"""Reads scoped to the caller. Views never build tenant querysets by hand."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from .models import Funder, Grant, Membership, Organization, Participant
+
+
+def user_roles(user: AbstractBaseUser) -> dict[int, str]:
+    """{organization_id: role} for the user, cached on the user object for the request."""
+    if not user or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_organization_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        user._organization_roles = cached
+    return cached
+
+
+def user_funder_ids(user: AbstractBaseUser) -> set[int]:
+    if not user or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_funder_ids", None)
+    if cached is None:
+        cached = set(user.funders.values_list("id", flat=True))
+        user._funder_ids = cached
+    return cached
+
+
+def scope_to_user(queryset: QuerySet, user, *, field: str = "organization") -> QuerySet:
+    """Rows of the user's organisations only (all rows for a superuser)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{field}_id__in": list(user_roles(user))})
+
+
+def organizations_for_user(user) -> QuerySet[Organization]:
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(id__in=list(user_roles(user)))
+
+
+def memberships_for_user(user) -> QuerySet[Membership]:
+    return scope_to_user(Membership.objects.select_related("user", "organization"), user)
+
+
+def participants_for_user(user) -> QuerySet[Participant]:
+    return scope_to_user(Participant.objects.select_related("organization"), user)
+
+
+def funders_for_user(user) -> QuerySet[Funder]:
+    """Members see every funder (names of funders are public); funder users see their own."""
+    if user.is_superuser or user_roles(user):
+        return Funder.objects.all()
+    return Funder.objects.filter(id__in=list(user_funder_ids(user)))
+
+
+def grants_for_user(user) -> QuerySet[Grant]:
+    """Grants of the user's organisations, plus grants paid by the funders the user works for."""
+    queryset = Grant.objects.select_related("organization", "funder")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(organization_id__in=list(user_roles(user))) | Q(funder_id__in=list(user_funder_ids(user)))
+    )
