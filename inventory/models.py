@@ -1,1 +1,144 @@
-from django.db import models  # noqa: F401
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.models import Grant, Organization, _choices_check
+
+from .choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus, DonorKind
+
+LABEL_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: readable when typed from a label
+
+
+def new_label_code() -> str:
+    """Random code for the label's short URL /s/<code>; it carries no information about the device."""
+    return "".join(secrets.choice(LABEL_CODE_ALPHABET) for _i in range(10))
+
+
+class Donor(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="donors", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=DonorKind.choices, default=DonorKind.COMPANY)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="donor_unique_name"),
+            _choices_check("kind", DonorKind.choices),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DeviceQuerySet(models.QuerySet):
+    def lendable(self):
+        return self.filter(status=DeviceStatus.AVAILABLE)
+
+
+class Device(models.Model):
+    """A laptop, tablet or accessory, moved through its lifecycle only by inventory services."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="devices", verbose_name=_("organisation")
+    )
+    asset_tag = models.CharField(_("asset tag"), max_length=20, help_text=_("Left blank: generated, e.g. DT-0042."))
+    label_code = models.CharField(_("label code"), max_length=16, unique=True, default=new_label_code, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
+    make = models.CharField(_("make"), max_length=60, blank=True)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    serial = models.CharField(_("serial number"), max_length=80, blank=True)
+    cpu = models.CharField(_("processor"), max_length=80, blank=True)
+    ram_gb = models.PositiveSmallIntegerField(_("memory (GB)"), null=True, blank=True)
+    storage_gb = models.PositiveIntegerField(_("storage (GB)"), null=True, blank=True)
+    os = models.CharField(_("operating system"), max_length=60, blank=True)
+    screen_inches = models.DecimalField(
+        _("screen size (inches)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=20, choices=DeviceSource.choices, default=DeviceSource.DONATED)
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("donor")
+    )
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("grant")
+    )
+    intake_date = models.DateField(_("intake date"), default=timezone.localdate)
+    value = models.DecimalField(_("value (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    condition = models.CharField(_("condition"), max_length=8, choices=ConditionGrade.choices, default=ConditionGrade.B)
+    location = models.CharField(_("location"), max_length=80, blank=True)
+    accessories = models.CharField(_("included accessories"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeviceStatus.choices, default=DeviceStatus.INTAKE, editable=False
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = DeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asset_tag"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "asset_tag"], name="device_unique_tag"),
+            models.UniqueConstraint(
+                fields=["organization", "serial"], condition=~Q(serial=""), name="device_unique_serial"
+            ),
+            _choices_check("kind", DeviceKind.choices),
+            _choices_check("source", DeviceSource.choices),
+            _choices_check("condition", ConditionGrade.choices),
+            _choices_check("status", DeviceStatus.choices),
+            models.CheckConstraint(condition=Q(value__gte=0) | Q(value__isnull=True), name="device_value_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="device_org_status"),
+            models.Index(fields=["organization", "kind", "status"], name="device_org_kind_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.asset_tag} {self.make} {self.model}".strip()
+
+
+class DeviceEvent(models.Model):
+    """One status transition: who, when, from what to what, and why."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="events", verbose_name=_("device"))
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=DeviceStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=DeviceStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("device event")
+        verbose_name_plural = _("device events")
+        indexes = [models.Index(fields=["device", "-at"], name="device_event_device_at")]
+
+    def __str__(self):
+        return f"{self.device_id}: {self.from_status} -> {self.to_status}"

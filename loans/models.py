@@ -1,1 +1,231 @@
-from django.db import models  # noqa: F401
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from inventory.choices import DeviceKind
+from inventory.models import Device
+from organizations.models import Organization, Participant, _choices_check
+
+from .choices import FeePeriod, LoanStatus, PeriodKind, RenewalMode
+
+
+def default_reminder_offsets() -> list[int]:
+    return [-3, 0, 3, 7]
+
+
+def new_public_token() -> str:
+    """256 bits from `secrets`, URL-safe: the only thing the loan card's URL /l/<token> carries."""
+    return secrets.token_urlsafe(32)
+
+
+class LoanPolicy(models.Model):
+    """An organisation's lending rules, optionally for one device kind; copied onto each loan at checkout."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="loan_policies", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    device_kind = models.CharField(
+        _("device kind"), max_length=20, choices=DeviceKind.choices, blank=True, help_text=_("Blank: any kind.")
+    )
+    period_kind = models.CharField(_("loan period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.DAYS)
+    period_days = models.PositiveSmallIntegerField(_("loan period (days)"), null=True, blank=True)
+    max_renewals = models.PositiveSmallIntegerField(_("renewals allowed"), default=0)
+    renewal_days = models.PositiveSmallIntegerField(_("renewal length (days)"), null=True, blank=True)
+    renewal_mode = models.CharField(_("renewal"), max_length=10, choices=RenewalMode.choices, default=RenewalMode.STAFF)
+    refuse_renewal_when_waitlist = models.BooleanField(_("no renewal while someone waits for this kind"), default=False)
+    fee_amount = models.DecimalField(_("rental fee (EUR)"), max_digits=8, decimal_places=2, default=0)
+    fee_period = models.CharField(_("fee period"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.MONTH)
+    deposit_amount = models.DecimalField(_("deposit (EUR)"), max_digits=8, decimal_places=2, default=0)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=0)
+    reminder_offsets = models.JSONField(
+        _("reminder days"),
+        default=default_reminder_offsets,
+        help_text=_("Days relative to the due date, e.g. -3, 0, 3, 7."),
+    )
+    follow_up_after_days = models.PositiveSmallIntegerField(
+        _("follow-up after days overdue"), default=14, help_text=_("Then staff get a task to call or visit.")
+    )
+    agreement_required = models.BooleanField(_("signed agreement required"), default=True)
+    wipe_on_return = models.BooleanField(_("wipe returned devices"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loan policy")
+        verbose_name_plural = _("loan policies")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="loanpolicy_unique_name"),
+            _choices_check("period_kind", PeriodKind.choices),
+            _choices_check("fee_period", FeePeriod.choices),
+            _choices_check("renewal_mode", RenewalMode.choices),
+            _choices_check("device_kind", DeviceKind.choices, blank=True),
+            models.CheckConstraint(
+                condition=~Q(period_kind=PeriodKind.DAYS) | Q(period_days__gt=0), name="loanpolicy_days_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_amount__gte=0, deposit_amount__gte=0), name="loanpolicy_money_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cohort(models.Model):
+    """A course; loans tied to it are due when it ends."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("course (cohort)")
+        verbose_name_plural = _("courses (cohorts)")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="cohort_unique_name"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_period_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LoanQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=LoanStatus.ACTIVE)
+
+    def overdue(self, *, on: datetime.date):
+        """Open loans whose due date is before `on` (a calendar date in the organisation's time zone)."""
+        return self.open().filter(due_on__lt=on)
+
+
+class Loan(models.Model):
+    """One lending of one or more items (a kit) to a participant, under terms copied from a policy."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="loans", verbose_name=_("organisation")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="loans", verbose_name=_("participant")
+    )
+    policy = models.ForeignKey(LoanPolicy, on_delete=models.PROTECT, related_name="loans", verbose_name=_("policy"))
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="loans", verbose_name=_("course")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=LoanStatus.choices, default=LoanStatus.ACTIVE)
+    started_on = models.DateField(_("start date"), default=timezone.localdate)
+    due_on = models.DateField(_("due date"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Terms copied from the policy at checkout, so a later policy change does not alter this loan.
+    max_renewals = models.PositiveSmallIntegerField(_("renewals allowed"), default=0)
+    renewal_days = models.PositiveSmallIntegerField(_("renewal length (days)"), null=True, blank=True)
+    renewal_mode = models.CharField(_("renewal"), max_length=10, choices=RenewalMode.choices, default=RenewalMode.STAFF)
+    renewals_count = models.PositiveSmallIntegerField(_("renewals used"), default=0)
+    fee_amount = models.DecimalField(_("rental fee (EUR)"), max_digits=8, decimal_places=2, default=0)
+    fee_period = models.CharField(_("fee period"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.MONTH)
+    deposit_amount = models.DecimalField(_("deposit (EUR)"), max_digits=8, decimal_places=2, default=0)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=0)
+    reminder_offsets = models.JSONField(_("reminder days"), default=default_reminder_offsets)
+    follow_up_after_days = models.PositiveSmallIntegerField(_("follow-up after days overdue"), default=14)
+    wipe_on_return = models.BooleanField(_("wipe returned devices"), default=False)
+    public_token = models.CharField(_("loan card token"), max_length=64, unique=True, default=new_public_token)
+    token_revoked_at = models.DateTimeField(_("loan card revoked at"), null=True, blank=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked out by"),
+    )
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = LoanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        constraints = [
+            _choices_check("status", LoanStatus.choices),
+            _choices_check("fee_period", FeePeriod.choices),
+            _choices_check("renewal_mode", RenewalMode.choices),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("started_on")), name="loan_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(status=LoanStatus.ACTIVE, closed_at__isnull=True)
+                | (~Q(status=LoanStatus.ACTIVE) & Q(closed_at__isnull=False)),
+                name="loan_closed_at_matches_status",
+            ),
+        ]
+        indexes = [
+            # The overdue filter and the reminder scan read only open loans by due date.
+            models.Index(
+                fields=["organization", "due_on"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due"
+            ),
+            models.Index(fields=["due_on"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due_all"),
+            models.Index(fields=["organization", "-started_on"], name="loan_org_started"),
+            models.Index(fields=["participant", "status"], name="loan_participant_status"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.participant} ({self.get_status_display()})"
+
+
+class LoanItem(models.Model):
+    """A device in a loan. `closed_at` is null while the device is with the participant."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="items", verbose_name=_("loan"))
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="loan_items", verbose_name=_("device"))
+    accessories = models.CharField(_("accessories"), max_length=255, blank=True)
+    closed_at = models.DateTimeField(_("returned or closed at"), null=True, blank=True)
+    return_condition = models.CharField(_("condition on return"), max_length=8, blank=True)
+    accessories_returned = models.CharField(_("accessories returned"), max_length=255, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("loan item")
+        verbose_name_plural = _("loan items")
+        constraints = [
+            # At most one open loan per device, whatever the application does.
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(closed_at__isnull=True), name="loanitem_one_open_per_device"
+            ),
+            models.UniqueConstraint(fields=["loan", "device"], name="loanitem_unique_device_in_loan"),
+        ]
+
+    def __str__(self):
+        return f"{self.device} in loan #{self.loan_id}"

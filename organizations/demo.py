@@ -68,8 +68,12 @@ def load(context: dict) -> None:
     organizations, participants, users = {}, {}, {}
     for spec in ORGANIZATIONS:
         org = Organization.objects.create(
-            name=spec["name"], short_code=spec["short_code"], address=spec["address"], phone=spec["phone"],
-            opening_hours=spec["opening_hours"], languages=spec["languages"],
+            name=spec["name"],
+            short_code=spec["short_code"],
+            address=spec["address"],
+            phone=spec["phone"],
+            opening_hours=spec["opening_hours"],
+            languages=spec["languages"],
             sms_sender_name=spec["sms_sender_name"],
         )
         organizations[spec["key"]] = org
@@ -79,8 +83,13 @@ def load(context: dict) -> None:
             users[username] = user
         participants[spec["key"]] = [
             Participant.objects.create(
-                organization=org, display_name=name, phone=phone, preferred_language=language,
-                sms_consent=bool(phone), age_band=age_band, gender=gender,
+                organization=org,
+                display_name=name,
+                phone=phone,
+                preferred_language=language,
+                sms_consent=bool(phone),
+                age_band=age_band,
+                gender=gender,
             )
             for name, phone, language, age_band, gender in spec["participants"]
         ]
@@ -92,20 +101,34 @@ def load(context: dict) -> None:
     today = datetime.date.today()
     grants = {
         "daycentre": Grant.objects.create(
-            organization=organizations["daycentre"], funder=foundation, name="Nine laptops for members",
-            amount=Decimal("4500.00"), starts_on=today.replace(month=1, day=1),
+            organization=organizations["daycentre"],
+            funder=foundation,
+            name="Nine laptops for members",
+            amount=Decimal("4500.00"),
+            starts_on=today.replace(month=1, day=1),
             ends_on=today.replace(year=today.year + 1, month=12, day=31),
         ),
         "neighbourhood": Grant.objects.create(
-            organization=organizations["neighbourhood"], funder=region, name="Sociaal Digitaal",
-            amount=Decimal("12000.00"), starts_on=today.replace(month=1, day=1),
+            organization=organizations["neighbourhood"],
+            funder=region,
+            name="Sociaal Digitaal",
+            amount=Decimal("12000.00"),
+            starts_on=today.replace(month=1, day=1),
             ends_on=today.replace(year=today.year + 1, month=12, day=31),
         ),
         "adulted": Grant.objects.create(
-            organization=organizations["adulted"], funder=foundation, name="Course devices and connectivity",
-            amount=Decimal("8000.00"), starts_on=today.replace(month=1, day=1),
+            organization=organizations["adulted"],
+            funder=foundation,
+            name="Course devices and connectivity",
+            amount=Decimal("8000.00"),
+            starts_on=today.replace(month=1, day=1),
             ends_on=today.replace(year=today.year + 1, month=12, day=31),
         ),
     }
-    context.update(organizations=organizations, participants=participants, users=users, grants=grants,
-                   funders={"foundation": foundation, "region": region})
+    context.update(
+        organizations=organizations,
+        participants=participants,
+        users=users,
+        grants=grants,
+        funders={"foundation": foundation, "region": region},
+    )

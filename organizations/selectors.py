@@ -60,6 +60,4 @@ def grants_for_user(user) -> QuerySet[Grant]:
     queryset = Grant.objects.select_related("organization", "funder")
     if user.is_superuser:
         return queryset
-    return queryset.filter(
-        Q(organization_id__in=list(user_roles(user))) | Q(funder_id__in=list(user_funder_ids(user)))
-    )
+    return queryset.filter(Q(organization_id__in=list(user_roles(user))) | Q(funder_id__in=list(user_funder_ids(user))))

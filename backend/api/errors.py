@@ -61,9 +61,7 @@ def _first_code(codes):
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(
-            {"detail": exc.message, "code": exc.code, "fields": exc.fields}, status=exc.status_code
-        )
+        return Response({"detail": exc.message, "code": exc.code, "fields": exc.fields}, status=exc.status_code)
     if isinstance(exc, (ProtectedError, RestrictedError)):
         kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         return Response(
@@ -101,6 +99,5 @@ def exception_handler(exc, context):
         if isinstance(detail, (dict, list)):
             response.data = {"detail": str(exc), "code": _first_code(code), "fields": _flatten(detail)}
         else:
-            response.data = {"detail": str(detail), "code": code if isinstance(code, str) else "error",
-                             "fields": {}}
+            response.data = {"detail": str(detail), "code": code if isinstance(code, str) else "error", "fields": {}}
     return response

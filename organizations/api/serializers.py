@@ -14,8 +14,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "name", "short_code", "address", "phone", "email", "opening_hours", "languages",
-            "sms_sender_name", "time_zone", "created_at",
+            "id",
+            "name",
+            "short_code",
+            "address",
+            "phone",
+            "email",
+            "opening_hours",
+            "languages",
+            "sms_sender_name",
+            "time_zone",
+            "created_at",
         ]
         read_only_fields = ["created_at"]
 
@@ -44,9 +53,10 @@ class MembershipSerializer(TenantSerializerMixin, serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        if self.instance is None and Membership.objects.filter(
-            user=attrs["user"], organization=attrs["organization"]
-        ).exists():
+        if (
+            self.instance is None
+            and Membership.objects.filter(user=attrs["user"], organization=attrs["organization"]).exists()
+        ):
             raise serializers.ValidationError({"user": [_("This person is already a member of the organisation.")]})
         return attrs
 
@@ -62,7 +72,15 @@ class GrantSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Grant
         fields = [
-            "id", "organization", "funder", "name", "reference", "amount", "starts_on", "ends_on", "notes",
+            "id",
+            "organization",
+            "funder",
+            "name",
+            "reference",
+            "amount",
+            "starts_on",
+            "ends_on",
+            "notes",
             "created_at",
         ]
         read_only_fields = ["created_at"]
@@ -93,8 +111,19 @@ class ParticipantSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Participant
         fields = [
-            "id", "organization", "display_name", "phone", "preferred_language", "sms_consent", "reference",
-            "note", "age_band", "gender", "is_active", "created_at", "updated_at",
+            "id",
+            "organization",
+            "display_name",
+            "phone",
+            "preferred_language",
+            "sms_consent",
+            "reference",
+            "note",
+            "age_band",
+            "gender",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"note": {"max_length": 2000}}

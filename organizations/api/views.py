@@ -57,8 +57,9 @@ class MembershipViewSet(TenantModelViewSet):
     ordering_fields = ["created_at", "role"]
 
     def perform_update(self, serializer):
-        services.membership_update(membership=serializer.instance, role=serializer.validated_data.get(
-            "role", serializer.instance.role))
+        services.membership_update(
+            membership=serializer.instance, role=serializer.validated_data.get("role", serializer.instance.role)
+        )
 
     def perform_destroy(self, instance):
         services.membership_delete(membership=instance)

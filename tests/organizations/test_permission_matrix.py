@@ -64,8 +64,11 @@ def _request(api, name, world, org_a):
     requests = {
         "participant-list": ("get", "/api/v1/participants/", None),
         "participant-detail": ("get", f"/api/v1/participants/{pid}/", None),
-        "participant-create": ("post", "/api/v1/participants/",
-                               {"organization": org_a.pk, "display_name": "Nadia", "phone": "0470 99 88 77"}),
+        "participant-create": (
+            "post",
+            "/api/v1/participants/",
+            {"organization": org_a.pk, "display_name": "Nadia", "phone": "0470 99 88 77"},
+        ),
         "participant-update": ("patch", f"/api/v1/participants/{pid}/", {"note": "Prefers mornings"}),
         "participant-delete": ("delete", f"/api/v1/participants/{pid}/", None),
         "organization-list": ("get", "/api/v1/organizations/", None),
@@ -75,8 +78,11 @@ def _request(api, name, world, org_a):
         "organization-delete": ("delete", f"/api/v1/organizations/{org_a.pk}/", None),
         "membership-list": ("get", "/api/v1/memberships/", None),
         "membership-detail": ("get", f"/api/v1/memberships/{world['membership'].pk}/", None),
-        "membership-create": ("post", "/api/v1/memberships/",
-                              {"user": "newcomer", "organization": org_a.pk, "role": "volunteer"}),
+        "membership-create": (
+            "post",
+            "/api/v1/memberships/",
+            {"user": "newcomer", "organization": org_a.pk, "role": "volunteer"},
+        ),
         "membership-update": ("patch", f"/api/v1/memberships/{world['membership'].pk}/", {"role": "staff"}),
         "membership-delete": ("delete", f"/api/v1/memberships/{world['membership'].pk}/", None),
         "funder-list": ("get", "/api/v1/funders/", None),
@@ -87,9 +93,17 @@ def _request(api, name, world, org_a):
         "grant-list": ("get", "/api/v1/grants/", None),
         "grant-detail": ("get", f"/api/v1/grants/{world['grant'].pk}/", None),
         "grant-own-funder": ("get", f"/api/v1/grants/{world['own_grant'].pk}/", None),
-        "grant-create": ("post", "/api/v1/grants/",
-                         {"organization": org_a.pk, "funder": world["funder"].pk, "name": "Tablets 2027",
-                          "starts_on": "2027-01-01", "ends_on": "2027-12-31"}),
+        "grant-create": (
+            "post",
+            "/api/v1/grants/",
+            {
+                "organization": org_a.pk,
+                "funder": world["funder"].pk,
+                "name": "Tablets 2027",
+                "starts_on": "2027-01-01",
+                "ends_on": "2027-12-31",
+            },
+        ),
         "grant-update": ("patch", f"/api/v1/grants/{world['grant'].pk}/", {"notes": "Renewed"}),
         "grant-delete": ("delete", f"/api/v1/grants/{world['grant'].pk}/", None),
     }
