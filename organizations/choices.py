@@ -29,3 +29,10 @@ class Gender(models.TextChoices):
     MAN = "man", _("Man")
     OTHER = "other", _("Other / non-binary")
     UNSAID = "unsaid", _("Prefers not to say")
+
+
+class StaffTaskKind(models.TextChoices):
+    LOAN_FOLLOW_UP = "loan_follow_up", _("Follow up an overdue loan (call or visit)")
+    CODE_RECHECK = "code_recheck", _("Re-check eligibility for an internet code")
+    MESSAGE_REVIEW = "message_review", _("Check whether an SMS went out")
+    OTHER = "other", _("Other")

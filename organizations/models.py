@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -6,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from .choices import AgeBand, FunderKind, Gender, Role
+from .choices import AgeBand, FunderKind, Gender, Role, StaffTaskKind
 
 
 def _choices_check(field: str, choices, *, blank: bool = False) -> models.CheckConstraint:
@@ -187,3 +189,62 @@ class Participant(models.Model):
     def first_name(self) -> str:
         """What public pages may show: the first word of the name."""
         return self.display_name.split()[0] if self.display_name.strip() else ""
+
+
+class StaffTaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class StaffTask(models.Model):
+    """Something a person at the organisation must do: call about an overdue loan, re-check eligibility...
+
+    Created by scheduled scans; `key` makes each creation idempotent (a second scan adds nothing).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="staff_tasks", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=StaffTaskKind.choices)
+    key = models.CharField(_("key"), max_length=120, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_tasks",
+        verbose_name=_("participant"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = StaffTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("task for staff")
+        verbose_name_plural = _("tasks for staff")
+        constraints = [_choices_check("kind", StaffTaskKind.choices)]
+        indexes = [
+            models.Index(
+                fields=["organization", "due_on"], condition=Q(done_at__isnull=True), name="stafftask_open_due"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

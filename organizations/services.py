@@ -1,6 +1,7 @@
 """Writes on organisations and memberships that carry a rule beyond plain field validation."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.api.errors import DomainError
@@ -39,3 +40,46 @@ def membership_delete(*, membership: Membership) -> None:
     if membership.role == Role.ADMIN:
         _ensure_other_admin(membership)
     membership.delete()
+
+
+def staff_task_ensure(
+    *,
+    organization,
+    kind: str,
+    key: str,
+    title: str,
+    due_on,
+    participant=None,
+    related=None,
+):
+    """Create the task once per `key`; later calls with the same key return the existing task."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import StaffTask
+
+    defaults = {
+        "organization": organization,
+        "kind": kind,
+        "title": title[:200],
+        "due_on": due_on,
+        "participant": participant,
+    }
+    if related is not None:
+        defaults["content_type"] = ContentType.objects.get_for_model(related)
+        defaults["object_id"] = related.pk
+    task, _created = StaffTask.objects.get_or_create(key=key, defaults=defaults)
+    return task
+
+
+@transaction.atomic
+def staff_task_complete(*, task, by, outcome: str = ""):
+    """Mark a task done once; a second completion is refused."""
+    from .models import StaffTask
+
+    updated = StaffTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=by, outcome=outcome
+    )
+    if not updated:
+        raise DomainError("task_already_done", _("This task is already done."))
+    task.refresh_from_db()
+    return task
