@@ -17,9 +17,7 @@ def _devices_for(context: dict, key: str, organization, kind: str, count: int) -
     if isinstance(given, dict):
         given = given.get(key, [])
     pool = [
-        d
-        for d in (given or [])
-        if isinstance(d, Device) and d.organization_id == organization.id and d.kind == kind
+        d for d in (given or []) if isinstance(d, Device) and d.organization_id == organization.id and d.kind == kind
     ]
     pool = [d for d in Device.objects.filter(pk__in=[d.pk for d in pool], status=DeviceStatus.AVAILABLE)]
     number = Device.objects.filter(organization=organization).count()

@@ -154,13 +154,13 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return self._respond(loan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="Loan agreement and receipt")})
-    @action(detail=True, methods=["get"], url_path="agreement.pdf")
+    @action(detail=True, methods=["get"], url_path="agreement-pdf")
     def agreement_pdf(self, request, pk=None):
         loan = self.get_object()
         return _pdf_response(documents.agreement_pdf(loan), f"loan-{loan.pk}-agreement.pdf")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="Handover document")})
-    @action(detail=True, methods=["get"], url_path="handover.pdf")
+    @action(detail=True, methods=["get"], url_path="handover-pdf")
     def handover_pdf(self, request, pk=None):
         loan = self.get_object()
         if loan.status != "given":
