@@ -236,7 +236,7 @@ def _device_not_available(device: Device) -> DomainError:
 
 
 def _lock_open_loan(loan: Loan) -> Loan:
-    locked = Loan.objects.select_for_update().select_related("organization", "participant").get(pk=loan.pk)
+    locked = Loan.objects.select_for_update(of=("self",)).select_related("organization", "participant").get(pk=loan.pk)
     if locked.status != LoanStatus.ACTIVE:
         raise DomainError(
             "loan_closed",
@@ -532,7 +532,7 @@ def waitlist_offer_next(*, device: Device, by=None) -> WaitlistEntry | None:
     if WaitlistEntry.objects.filter(status=WaitlistStatus.OFFERED, offered_device=device).exists():
         return None
     entry = (
-        WaitlistEntry.objects.select_for_update()
+        WaitlistEntry.objects.select_for_update(of=("self",))
         .filter(organization_id=device.organization_id, device_kind=device.kind, status=WaitlistStatus.WAITING)
         .select_related("participant__organization")
         .order_by("created_at", "id")
@@ -591,7 +591,7 @@ def waitlist_offers_expire(*, on: datetime.date | None = None) -> int:
     """Offers past their date expire; each freed device goes to the next person in line."""
     on = on or today()
     expired = list(
-        WaitlistEntry.objects.select_for_update()
+        WaitlistEntry.objects.select_for_update(of=("self",))
         .filter(status=WaitlistStatus.OFFERED, offer_expires_on__lt=on)
         .select_related("offered_device")
     )
