@@ -18,22 +18,22 @@ FALLBACK_LANGUAGE = "fr"
 
 TEXTS: dict[str, dict[str, str]] = {
     "loan_reminder.before": {
-        "nl": "{org}: breng het toestel terug op {date}. Info: {link} Vragen? Bel {phone}",
-        "fr": "{org}: merci de rapporter l'appareil le {date}. Infos: {link} Questions? {phone}",
-        "en": "{org}: please bring the device back on {date}. Info: {link} Questions? {phone}",
+        "nl": "{org}: breng het toestel terug op {date}. {link} Vragen: {phone}",
+        "fr": "{org}: merci de rendre l'appareil le {date}. {link} Tel {phone}",
+        "en": "{org}: please return the device on {date}. {link} Call {phone}",
         "ar": "{org}: يرجى إرجاع الجهاز يوم {date}. {link} للاستفسار: {phone}",
     },
     "loan_reminder.today": {
-        "nl": "{org}: breng het toestel vandaag ({date}) terug a.u.b. Info: {link} Bel {phone}",
-        "fr": "{org}: merci de rapporter l'appareil aujourd'hui ({date}). {link} Tel {phone}",
-        "en": "{org}: please bring the device back today ({date}). Info: {link} Call {phone}",
-        "ar": "{org}: يرجى إرجاع الجهاز اليوم {date}. {link} للاستفسار: {phone}",
+        "nl": "{org}: breng het toestel vandaag terug. {link} Vragen: {phone}",
+        "fr": "{org}: merci de rendre l'appareil aujourd'hui. {link} Tel {phone}",
+        "en": "{org}: please return the device today. {link} Call {phone}",
+        "ar": "{org}: يرجى إرجاع الجهاز اليوم. {link} للاستفسار: {phone}",
     },
     "loan_reminder.late": {
-        "nl": "{org}: het toestel moest terug op {date}. Kom langs of bel {phone}. Info: {link}",
-        "fr": "{org}: l'appareil devait revenir le {date}. Passez ou appelez le {phone}. {link}",
-        "en": "{org}: the device was due back on {date}. Drop by or call {phone}. {link}",
-        "ar": "{org}: كان موعد إرجاع الجهاز {date}. تعال أو اتصل بنا {phone}. {link}",
+        "nl": "{org}: het toestel moest terug op {date}. {link} Bel {phone}",
+        "fr": "{org}: l'appareil devait revenir le {date}. {link} Tel {phone}",
+        "en": "{org}: the device was due back on {date}. {link} Call {phone}",
+        "ar": "{org}: كان موعد إرجاع الجهاز {date}. {link} اتصل بنا: {phone}",
     },
     "waitlist_offer": {
         "nl": "{org}: er is een {device} klaar voor u. Kom het ophalen voor {date}. Bel {phone}",
@@ -43,14 +43,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "code_delivery": {
         "nl": "{org}: uw code voor {programme}: {code}. Deel hem met niemand. Vragen? {phone}",
-        "fr": "{org}: votre code pour {programme}: {code}. Ne le donnez a personne. {phone}",
+        "fr": "{org}: votre code pour {programme}: {code}. Ne le donnez à personne. {phone}",
         "en": "{org}: your code for {programme}: {code}. Do not share it. Questions? {phone}",
         "ar": "{org}: رمزك لـ {programme}: {code}. لا تشاركه مع أحد. {phone}",
     },
     "loan_confirmation": {
-        "nl": "{org}: u leent een toestel tot {date}. Uw leenkaart: {link} Vragen? {phone}",
-        "fr": "{org}: vous empruntez un appareil jusqu'au {date}. Votre carte: {link} {phone}",
-        "en": "{org}: you borrowed a device until {date}. Your loan card: {link} {phone}",
+        "nl": "{org}: u leent een toestel tot {date}. Leenkaart: {link} {phone}",
+        "fr": "{org}: appareil à rendre le {date}. Votre carte: {link} {phone}",
+        "en": "{org}: device on loan until {date}. Loan card: {link} {phone}",
         "ar": "{org}: استعرت جهازًا حتى {date}. بطاقة الإعارة: {link} {phone}",
     },
 }
