@@ -30,6 +30,12 @@ def error_from_requests(exc: requests.RequestException, provider: str) -> SmsErr
     return SmsError(f"{provider} request failed: {exc.__class__.__name__}", permanent=False)
 
 
+def recipient(message) -> str:
+    """The E.164 number (the phone field's str() is formatted for people, with spaces)."""
+    to = message.to
+    return to.as_e164 if hasattr(to, "as_e164") else str(to)
+
+
 class BaseSmsBackend:
     name = "base"
 

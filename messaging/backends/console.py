@@ -1,7 +1,7 @@
 import sys
 import uuid
 
-from .base import BaseSmsBackend
+from .base import BaseSmsBackend, recipient
 
 
 class ConsoleBackend(BaseSmsBackend):
@@ -12,7 +12,7 @@ class ConsoleBackend(BaseSmsBackend):
     def send(self, message) -> str:
         provider_id = f"console-{uuid.uuid4().hex[:12]}"
         sys.stdout.write(
-            f"----- SMS {provider_id} to {message.to} ({message.language}, {message.encoding}, "
+            f"----- SMS {provider_id} to {recipient(message)} ({message.language}, {message.encoding}, "
             f"{message.segments} segment(s)) -----\n{message.body}\n-----\n"
         )
         sys.stdout.flush()

@@ -9,7 +9,7 @@ Webhooks: the provider signs each POST body with HMAC-SHA256 (key SMS_HTTP_WEBHO
 import requests
 from django.conf import settings
 
-from .base import BaseSmsBackend, SmsError, SmsOutcomeUnknown, error_from_requests
+from .base import BaseSmsBackend, SmsError, SmsOutcomeUnknown, error_from_requests, recipient
 
 
 class HttpBackend(BaseSmsBackend):
@@ -19,7 +19,7 @@ class HttpBackend(BaseSmsBackend):
         if not settings.SMS_HTTP_URL:
             raise SmsError("SMS_HTTP_URL is not set", permanent=False)
         payload = {
-            "to": str(message.to),
+            "to": recipient(message),
             "from": message.organization.sms_sender_name or settings.SMS_HTTP_FROM,
             "body": message.body,
             "reference": message.idempotency_key,

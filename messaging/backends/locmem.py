@@ -1,6 +1,6 @@
 import uuid
 
-from .base import BaseSmsBackend
+from .base import BaseSmsBackend, recipient
 
 # Like django.core.mail.outbox: tests read what was "sent" here.
 outbox: list = []
@@ -13,5 +13,7 @@ class LocMemBackend(BaseSmsBackend):
 
     def send(self, message) -> str:
         provider_id = f"locmem-{uuid.uuid4().hex[:12]}"
-        outbox.append({"id": provider_id, "to": str(message.to), "body": message.body, "key": message.idempotency_key})
+        outbox.append(
+            {"id": provider_id, "to": recipient(message), "body": message.body, "key": message.idempotency_key}
+        )
         return provider_id

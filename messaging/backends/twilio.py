@@ -3,7 +3,7 @@
 import requests
 from django.conf import settings
 
-from .base import BaseSmsBackend, SmsError, error_from_requests
+from .base import BaseSmsBackend, SmsError, error_from_requests, recipient
 
 # Twilio error codes that no retry will fix: invalid/unreachable/opted-out number, landline, bad sender.
 PERMANENT_CODES = {21211, 21214, 21408, 21610, 21612, 21614, 21606, 21659, 21660, 30003, 30005, 30006, 30007}
@@ -31,7 +31,7 @@ class TwilioBackend(BaseSmsBackend):
     def send(self, message) -> str:
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
-        kwargs = {"to": str(message.to), "body": message.body, "status_callback": status_callback_url()}
+        kwargs = {"to": recipient(message), "body": message.body, "status_callback": status_callback_url()}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
             kwargs["messaging_service_sid"] = settings.TWILIO_MESSAGING_SERVICE_SID
         else:

@@ -17,7 +17,9 @@ REALISTIC = {
     "programme": "Telenet Essential Internet",
     "device": "Chromebook",
 }
-WIDEST_DATES = [datetime.date(2026, 12, 23) + datetime.timedelta(days=n) for n in range(7)]  # every weekday, two-digit day
+WIDEST_DATES = [
+    datetime.date(2026, 12, 23) + datetime.timedelta(days=n) for n in range(7)
+]  # every weekday, two-digit day
 
 
 def _contexts(template):
