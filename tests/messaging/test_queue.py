@@ -61,7 +61,7 @@ def test_it_writes_in_the_participants_language(org, language, expected):
     assert message.encoding == ("ucs2" if language == "ar" else "gsm7")
     assert message.segments >= 1
     assert message.status == MessageStatus.QUEUED
-    assert str(message.to) == str(participant.phone)
+    assert message.to == participant.phone.as_e164
 
 
 def test_it_links_the_related_object(org):
