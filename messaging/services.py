@@ -250,6 +250,17 @@ def _obsolete(message: OutboundMessage) -> bool:
     return len(parts) >= 3 and parts[0] == "loan-reminder" and parts[2] != loan.due_on.isoformat()
 
 
+def _transition(message_id: int, *, from_status, reason: str = "", **changes) -> bool:
+    """Conditional UPDATE from `from_status` (one status or a tuple); a history row when it happened."""
+    statuses = from_status if isinstance(from_status, tuple | list) else (from_status,)
+    changes.setdefault("updated_at", timezone.now())
+    updated = OutboundMessage.objects.filter(pk=message_id, status__in=statuses).update(**changes)
+    if updated:
+        row = OutboundMessage.objects.get(pk=message_id)
+        OutboundMessage.history.bulk_history_create([row], update=True, default_change_reason=reason[:100])
+    return bool(updated)
+
+
 def message_send(*, message_id: int, now: datetime.datetime | None = None) -> str:
     """Send one queued message at most once.
 
@@ -272,8 +283,12 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> st
     if not problem and _obsolete(message):
         problem = BlockedReason.OBSOLETE
     if problem:
-        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.CANCELLED, blocked_reason=problem, updated_at=now
+        _transition(
+            message.pk,
+            from_status=MessageStatus.QUEUED,
+            reason="blocked",
+            status=MessageStatus.CANCELLED,
+            blocked_reason=problem,
         )
         return "blocked"
     try:
@@ -284,41 +299,70 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> st
         )
         logger.error("SMS backend not usable: %s", exc)
         return "backend_unavailable"
-    claimed = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, backend=backend.name, updated_at=now
+    claimed = _transition(
+        message.pk,
+        from_status=MessageStatus.QUEUED,
+        reason="claimed",
+        status=MessageStatus.SENDING,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        backend=backend.name,
     )
     if not claimed:
         return "skipped"
     message.attempts += 1
     message.backend = backend.name
-    sending = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING)
     try:
         provider_id = backend.send(message)
     except SmsOutcomeUnknown as exc:
-        sending.update(status=MessageStatus.UNKNOWN, last_error=str(exc)[:1000], updated_at=timezone.now())
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="unknown",
+            status=MessageStatus.UNKNOWN,
+            last_error=str(exc)[:1000],
+        )
         _review_task(message, str(exc))
         return "unknown"
     except SmsError as exc:
         if exc.permanent or message.attempts >= MAX_ATTEMPTS:
-            sending.update(status=MessageStatus.FAILED, last_error=str(exc)[:1000], updated_at=timezone.now())
+            _transition(
+                message.pk,
+                from_status=MessageStatus.SENDING,
+                reason="failed",
+                status=MessageStatus.FAILED,
+                last_error=str(exc)[:1000],
+            )
             return "failed"
-        retry_at = timezone.now() + datetime.timedelta(minutes=2**message.attempts)
-        sending.update(
-            status=MessageStatus.QUEUED, scheduled_for=retry_at, last_error=str(exc)[:1000], updated_at=timezone.now()
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="retry later",
+            status=MessageStatus.QUEUED,
+            scheduled_for=timezone.now() + datetime.timedelta(minutes=2**message.attempts),
+            last_error=str(exc)[:1000],
         )
         return "retry"
     except Exception as exc:
         # An unexpected error after the claim: we cannot know whether the provider took it.
-        sending.update(status=MessageStatus.UNKNOWN, last_error=repr(exc)[:1000], updated_at=timezone.now())
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="unknown",
+            status=MessageStatus.UNKNOWN,
+            last_error=repr(exc)[:1000],
+        )
         _review_task(message, exc.__class__.__name__)
         logger.exception("SMS %s: unexpected error while sending", message.pk)
         return "unknown"
-    sending.update(
+    _transition(
+        message.pk,
+        from_status=MessageStatus.SENDING,
+        reason="sent",
         status=MessageStatus.SENT,
         provider_id=provider_id,
         sent_at=timezone.now(),
         last_error="",
-        updated_at=timezone.now(),
     )
     return "sent"
 
@@ -351,7 +395,10 @@ def messages_mark_stale(*, now: datetime.datetime | None = None) -> int:
         "organization", "participant"
     )
     for message in stale:
-        updated = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        updated = _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="stale claim",
             status=MessageStatus.UNKNOWN,
             last_error=_("The sender stopped while sending; it may or may not have arrived."),
             updated_at=now,
@@ -539,7 +586,7 @@ def message_status_report(*, backend: str, provider_id: str, status: str, error:
             changes["delivered_at"] = timezone.now()
         if status == MessageStatus.FAILED:
             changes["last_error"] = error[:1000] or _("The provider could not deliver it.")
-        OutboundMessage.objects.filter(pk=message.pk, status__in=_STATUS_FROM[status]).update(**changes)
+        _transition(message.pk, from_status=_STATUS_FROM[status], reason=f"provider report: {status}", **changes)
         message.refresh_from_db()
     return message
 
