@@ -190,6 +190,12 @@ def sms_queue(
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
+    if participant is not None and participant.organization_id != organization.id:
+        raise DomainError(
+            "participant_other_organization",
+            _("This participant belongs to another organisation."),
+            fields={"participant": [_("Not a participant of this organisation.")]},
+        )
     to, problem = recipient_problem(participant)
     message = _build(
         organization=organization,
