@@ -88,6 +88,7 @@ class DeviceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["label_code", "status_changed_at", "created_at", "updated_at"]
+        extra_kwargs = {"value": {"min_value": 0}, "notes": {"max_length": 5000}}
         validators = []  # uniqueness is checked in validate() with field-named messages
 
     def get_allowed_actions(self, device) -> list[str]:
