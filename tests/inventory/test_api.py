@@ -30,7 +30,9 @@ def test_it_creates_a_device_with_a_generated_tag(api, org_a, staff_of_org_a):
 
 def test_status_cannot_be_written_directly(api, org_a, staff_of_org_a):
     device = DeviceFactory(organization=org_a)
-    response = api.as_user(staff_of_org_a).patch(f"/api/v1/devices/{device.id}/", {"status": "available"}, format="json")
+    response = api.as_user(staff_of_org_a).patch(
+        f"/api/v1/devices/{device.id}/", {"status": "available"}, format="json"
+    )
     assert response.status_code == 200
     assert Device.objects.get(pk=device.pk).status == DeviceStatus.INTAKE
 
@@ -56,7 +58,9 @@ def test_it_refuses_bad_device_input_naming_the_field(api, org_a, staff_of_org_a
 
 def test_the_same_serial_is_fine_in_another_organisation(api, org_a, org_b, staff_of_org_a):
     DeviceFactory(organization=org_b, serial="SER-1")
-    response = api.as_user(staff_of_org_a).post("/api/v1/devices/", {"kind": "laptop", "serial": "SER-1"}, format="json")
+    response = api.as_user(staff_of_org_a).post(
+        "/api/v1/devices/", {"kind": "laptop", "serial": "SER-1"}, format="json"
+    )
     assert response.status_code == 201
 
 
@@ -119,7 +123,13 @@ def test_the_lifecycle_through_the_action_endpoints(api, org_a, staff_of_org_a):
     assert response.data["code"] == "wipe_required"
     response = client.post(
         "/api/v1/wipe-records/",
-        {"device": device.id, "method": "overwrite", "tool": "nwipe", "operator": "Jan", "certificate_file": io.BytesIO(b"%PDF-1.4 cert")},
+        {
+            "device": device.id,
+            "method": "overwrite",
+            "tool": "nwipe",
+            "operator": "Jan",
+            "certificate_file": io.BytesIO(b"%PDF-1.4 cert"),
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.data
@@ -149,7 +159,13 @@ def test_a_repair_ticket_refuses_a_return_before_it_was_sent(api, org_a, staff_o
     device = DeviceFactory(organization=org_a)
     response = api.as_user(staff_of_org_a).post(
         "/api/v1/repairs/",
-        {"device": device.id, "partner": "P", "problem": "Screen", "sent_on": "2026-03-10", "returned_on": "2026-03-01"},
+        {
+            "device": device.id,
+            "partner": "P",
+            "problem": "Screen",
+            "sent_on": "2026-03-10",
+            "returned_on": "2026-03-01",
+        },
         format="json",
     )
     assert response.status_code == 400 and "returned_on" in response.data["fields"]
@@ -221,7 +237,9 @@ def test_the_donor_wipe_and_repair_lists_cost_the_same_for_1_and_50(api, org_a, 
 
 
 def test_csv_export_follows_the_filters(api, org_a, org_b, staff_of_org_a):
-    DeviceFactory(organization=org_a, kind="tablet", asset_tag="OA-0001", donor=DonorFactory(organization=org_a, name="Acme"))
+    DeviceFactory(
+        organization=org_a, kind="tablet", asset_tag="OA-0001", donor=DonorFactory(organization=org_a, name="Acme")
+    )
     DeviceFactory(organization=org_a, kind="laptop", asset_tag="OA-0002")
     DeviceFactory(organization=org_b, kind="tablet", asset_tag="OB-0001")
     response = api.as_user(staff_of_org_a).get("/api/v1/devices/export/?kind=tablet")
