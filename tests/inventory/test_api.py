@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -128,12 +129,13 @@ def test_the_lifecycle_through_the_action_endpoints(api, org_a, staff_of_org_a):
             "method": "overwrite",
             "tool": "nwipe",
             "operator": "Jan",
-            "certificate_file": io.BytesIO(b"%PDF-1.4 cert"),
+            "certificate_file": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 cert"),
         },
         format="multipart",
     )
     assert response.status_code == 201, response.data
-    assert WipeRecord.objects.get().certificate_file.name.endswith(".pdf") is False or True
+    wipe = WipeRecord.objects.get()
+    assert wipe.certificate_file.name.endswith("cert.pdf") and wipe.recorded_by == staff_of_org_a
     response = client.post(f"/api/v1/devices/{device.id}/make_available/", {"note": "on the shelf"})
     assert response.status_code == 200
     assert response.data["status"] == "available"
