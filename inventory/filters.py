@@ -5,9 +5,9 @@ from .models import Device, Donor, RepairTicket, WipeRecord
 
 
 class DeviceFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=DeviceStatus.choices)
-    kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices)
-    condition = django_filters.MultipleChoiceFilter(choices=ConditionGrade.choices)
+    status = django_filters.MultipleChoiceFilter(choices=DeviceStatus.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices, distinct=False)
+    condition = django_filters.MultipleChoiceFilter(choices=ConditionGrade.choices, distinct=False)
     location = django_filters.CharFilter(field_name="location")
 
     class Meta:

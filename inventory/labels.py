@@ -36,9 +36,14 @@ def scan_url(device: Device, base_url: str | None = None) -> str:
     return f"{(base_url or settings.SITE_URL).rstrip('/')}/s/{device.label_code}"
 
 
+MASK_PATTERN = 2
+
+
 def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
     """The QR code as vector rectangles (one per run of dark modules): sharp at any print size, and fast."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    # A fixed mask pattern skips qrcode's pure-Python scoring of all eight (most of its time); any mask
+    # is valid and scanners read it all the same.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=MASK_PATTERN)
     code.add_data(data)
     code.make(fit=True)
     matrix = code.get_matrix()

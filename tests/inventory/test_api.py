@@ -257,3 +257,17 @@ def test_transition_events_record_who(api, org_a, staff_of_org_a):
     api.as_user(staff_of_org_a).post(f"/api/v1/devices/{device.id}/send_to_repair/", {"note": "hinge"})
     event = DeviceEvent.objects.get(device=device)
     assert event.by == staff_of_org_a and event.to_status == "in_repair"
+
+
+def test_a_list_row_is_exactly_the_detail_representation(api, org_a, staff_of_org_a):
+    donor = DonorFactory(organization=org_a)
+    grant = GrantFactory(organization=org_a)
+    device = DeviceFactory(
+        organization=org_a, donor=donor, grant=grant, value="199.90", screen_inches="13.3", ram_gb=8, storage_gb=256
+    )
+    DeviceFactory(organization=org_a)
+    client = api.as_user(staff_of_org_a)
+    detail = client.get(f"/api/v1/devices/{device.id}/").json()
+    listed = next(row for row in client.get("/api/v1/devices/").json()["results"] if row["id"] == device.id)
+    assert listed == detail
+    assert listed["donor_name"] == donor.name and listed["value"] == "199.90"
