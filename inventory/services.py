@@ -136,7 +136,7 @@ def next_asset_tag(organization) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-ASSET_TAG_ATTEMPTS = 5
+ASSET_TAG_ATTEMPTS = 20
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organizations.api.fields import OrganizationField, TenantSerializerMixin
@@ -10,6 +12,7 @@ from ..models import Device, DeviceEvent, Donor, RepairTicket, WipeRecord
 from ..services import allowed_actions
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row of the caller's organisations (with `action` rights); others are 'does not exist'."""
 
@@ -204,9 +207,14 @@ class RepairTicketSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class _OrganizationIdField(OrganizationField):
+    pass
+
+
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    organization = OrganizationField(required=False)
+    organization = _OrganizationIdField(required=False)
     dry_run = serializers.BooleanField(default=True)
     donor = ScopedRelatedField(model=Donor, required=False, allow_null=True)
 
