@@ -153,6 +153,12 @@ class DeviceAdmin(TenantAdmin):
             "form": form,
             "report": report,
             "file_error": file_error,
+            "error_summary": (
+                _("%(count)d of %(total)d rows have errors; nothing was imported.")
+                % {"count": len(report.errors), "total": report.total}
+                if report and report.errors
+                else ""
+            ),
             "columns": COLUMNS,
         }
         return render(request, "inventory/admin/device_import.html", context)
