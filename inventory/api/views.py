@@ -56,6 +56,20 @@ LIST_KEYS = {
 LIST_FIELDS = [name for name in DeviceSerializer.Meta.fields if name != "allowed_actions"]
 
 
+class NoNulQueryParamsMixin:
+    """PostgreSQL cannot compare with a NUL character: refuse it in filters and search as a 400, not a 500."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        bad = {
+            name: [_("Null characters are not allowed.")]
+            for name, value in request.query_params.lists()
+            if any("\x00" in v for v in value)
+        }
+        if bad:
+            raise serializers.ValidationError(bad)
+
+
 class _RowsCountedWithoutJoins:
     """`.values()` rows for the page, but the total counted on the bare queryset: the donor and grant
     LEFT JOINs that `values()` adds for the page would otherwise run over every matching row in COUNT."""
@@ -105,7 +119,7 @@ class DeviceListRows:
         return out
 
 
-class DeviceViewSet(TenantModelViewSet):
+class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     """Devices of your organisations. The status moves only through the action endpoints."""
 
     serializer_class = DeviceSerializer
@@ -236,7 +250,7 @@ for _name in TRANSITIONS:
     setattr(DeviceViewSet, _name, _transition_endpoint(_name))
 
 
-class DonorViewSet(TenantModelViewSet):
+class DonorViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     serializer_class = DonorSerializer
     selector = selectors.donors_for_user
     filterset_class = DonorFilter
@@ -244,7 +258,7 @@ class DonorViewSet(TenantModelViewSet):
     ordering_fields = ["name", "created_at"]
 
 
-class DeviceChildViewSet(TenantModelViewSet):
+class DeviceChildViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     """Rows that belong to a device: the organisation is the device's."""
 
     def organization_id_of(self, obj) -> int:
