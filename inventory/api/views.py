@@ -40,6 +40,15 @@ from .serializers import (
 EXPORT_COLUMNS = ["asset_tag", *[c for c in COLUMNS if c != "asset_tag"], "status", "label_code"]
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -160,10 +169,9 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
                 for column in EXPORT_COLUMNS:
                     if column in ("donor", "grant"):
                         related = getattr(device, column)
-                        values.append(related.name if related else "")
+                        values.append(_cell(related.name if related else ""))
                     else:
-                        value = getattr(device, column)
-                        values.append("" if value is None else value)
+                        values.append(_cell(getattr(device, column)))
                 yield writer.writerow(values)
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
