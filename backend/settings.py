@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "organizations.choices.Role",
+        "DeviceStatusEnum": "inventory.choices.DeviceStatus",
     },
 }
 
