@@ -60,11 +60,8 @@ def _move_device(*, device: Device, from_status: str, to_status: str, action: st
 
 
 def _sms_on_commit(*, loan_or_entry, participant: Participant, template: str, context: dict, key: str) -> None:
-    """Queue an SMS after commit, if the messaging app provides `sms_queue` (it is optional for loans)."""
-    try:
-        from messaging.services import sms_queue
-    except ImportError:  # messaging not built yet: the loan itself does not depend on the SMS
-        return
+    """Queue an SMS once the transaction commits: a rolled-back checkout or offer sends nothing."""
+    from messaging.services import sms_queue  # imported here: messaging reads loans' models
 
     def send():
         sms_queue(

@@ -47,3 +47,14 @@ def test_an_offer_queues_a_waitlist_sms(org_a, device_a, queued, django_capture_
     assert [c["template"] for c in queued] == ["waitlist_offer"]
     assert queued[0]["participant"] == person
     assert queued[0]["context"] == {"date": entry.offer_expires_on, "device": "laptop"}
+
+
+def test_a_checkout_stores_one_confirmation_message(lend, django_capture_on_commit_callbacks):
+    from messaging.models import OutboundMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = lend()
+    message = OutboundMessage.objects.get()
+    assert message.template == "loan_confirmation"
+    assert message.idempotency_key == f"loan-confirmation:{loan.pk}"
+    assert loan.public_token in message.body
