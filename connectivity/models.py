@@ -139,7 +139,7 @@ class CodeBatch(models.Model):
         verbose_name_plural = _("code batches")
 
     def __str__(self):
-        return f"{self.programme} {self.reference or self.imported_at:%Y-%m-%d}"
+        return f"{self.programme} {self.reference or self.imported_at.date().isoformat()}"
 
 
 class EligibilityCodeQuerySet(models.QuerySet):
