@@ -1,4 +1,4 @@
-"""Demo programmes (Telenet Essential Internet and a free 4G modem offer), codes for Ligo, digicheques for the day centre."""
+"""Demo programmes (Telenet Essential Internet, a free 4G modem offer), codes for Ligo, digicheques for Den Teirling."""
 
 import datetime
 import secrets
