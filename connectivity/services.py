@@ -430,21 +430,26 @@ def code_recheck_record(
     return code
 
 
-def codes_expire_due(*, today: datetime.date | None = None) -> int:
-    """Available or assigned codes past their expiry date become expired. Idempotent."""
+def codes_expire_due(*, today: datetime.date | None = None, chunk: int = 1000) -> int:
+    """Available or assigned codes past their expiry date become expired. Idempotent.
+
+    Works in chunks: one conditional UPDATE per chunk (a code assigned meanwhile is not touched
+    unless it also expired) and one bulk insert of history rows.
+    """
     today = today or timezone.localdate()
-    ids = list(EligibilityCode.objects.expiring(before=today).values_list("pk", flat=True)[:5000])
+    open_statuses = [CodeStatus.AVAILABLE, CodeStatus.ASSIGNED]
     done = 0
-    for code in EligibilityCode.objects.filter(pk__in=ids).select_related("programme"):
+    while True:
+        ids = list(EligibilityCode.objects.expiring(before=today).values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return done
         with transaction.atomic():
-            if _transition(
-                code,
-                allowed_from=[CodeStatus.AVAILABLE, CodeStatus.ASSIGNED],
-                values={"status": CodeStatus.EXPIRED, "status_changed_at": timezone.now()},
-                reason="expire",
-            ):
-                done += 1
-    return done
+            now = timezone.now()
+            done += EligibilityCode.objects.filter(pk__in=ids, status__in=open_statuses, expires_on__lt=today).update(
+                status=CodeStatus.EXPIRED, status_changed_at=now
+            )
+            expired = list(EligibilityCode.objects.filter(pk__in=ids, status=CodeStatus.EXPIRED, status_changed_at=now))
+            EligibilityCode.history.bulk_history_create(expired, update=True, default_change_reason="expire")
 
 
 def code_recheck_tasks_ensure(*, today: datetime.date | None = None) -> int:
@@ -714,17 +719,22 @@ def digicheque_void(*, cheque: Digicheque, reason: str, by) -> Digicheque:
     return cheque
 
 
-def digicheques_expire_due(*, today: datetime.date | None = None) -> int:
+def digicheques_expire_due(*, today: datetime.date | None = None, chunk: int = 1000) -> int:
     """Cheques in stock or handed out but not redeemed, past their batch's expiry date, expire. Idempotent."""
     today = today or timezone.localdate()
     open_statuses = [DigichequeStatus.IN_STOCK, DigichequeStatus.ISSUED]
     due = Digicheque.objects.filter(Q(batch__expires_on__lt=today), status__in=open_statuses)
-    ids = list(due.values_list("pk", flat=True)[:10000])
-    with transaction.atomic():
-        now = timezone.now()
-        count = Digicheque.objects.filter(pk__in=ids, status__in=open_statuses).update(
-            status=DigichequeStatus.EXPIRED, status_changed_at=now
-        )
-        expired = list(Digicheque.objects.filter(pk__in=ids, status=DigichequeStatus.EXPIRED, status_changed_at=now))
-        Digicheque.history.bulk_history_create(expired, update=True, default_change_reason="expire")
-    return count
+    done = 0
+    while True:
+        ids = list(due.values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return done
+        with transaction.atomic():
+            now = timezone.now()
+            done += Digicheque.objects.filter(pk__in=ids, status__in=open_statuses).update(
+                status=DigichequeStatus.EXPIRED, status_changed_at=now
+            )
+            expired = list(
+                Digicheque.objects.filter(pk__in=ids, status=DigichequeStatus.EXPIRED, status_changed_at=now)
+            )
+            Digicheque.history.bulk_history_create(expired, update=True, default_change_reason="expire")

@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.choices import DeviceKind
@@ -11,6 +13,7 @@ from ..choices import EligibilityBasis
 from ..models import CodeBatch, CodeRevealLog, ConnectivityProgramme, Digicheque, DigichequeBatch, EligibilityCode, Pack
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row of the caller's organisations only; anything else is 'does not exist'."""
 
