@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_base import TenantAdmin
-from .models import Funder, Grant, Membership, Organization, Participant
+from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
 from .permissions import Action, can, organization_ids_allowing
 from .selectors import user_funder_ids, user_roles
 
@@ -106,3 +106,12 @@ class ParticipantAdmin(TenantAdmin):
     list_filter = ["is_active", "preferred_language", "sms_consent", "age_band", "gender", "organization"]
     search_fields = ["display_name", "reference", "phone"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(StaffTask)
+class StaffTaskAdmin(TenantAdmin):
+    list_display = ["title", "kind", "organization", "participant", "due_on", "done_at"]
+    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["title", "participant__display_name"]
+    readonly_fields = ["key", "kind", "content_type", "object_id", "created_at", "done_at", "done_by"]
+    date_hierarchy = "due_on"

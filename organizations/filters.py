@@ -1,6 +1,6 @@
 import django_filters
 
-from .models import Grant, Membership, Participant
+from .models import Grant, Membership, Participant, StaffTask
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -24,3 +24,12 @@ class GrantFilter(django_filters.FilterSet):
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class StaffTaskFilter(django_filters.FilterSet):
+    is_open = django_filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", label="Open (not done)")
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+
+    class Meta:
+        model = StaffTask
+        fields = ["organization", "kind", "participant"]

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from .models import Funder, Grant, Membership, Organization, Participant
+from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
 
 
 def user_roles(user: AbstractBaseUser) -> dict[int, str]:
@@ -61,3 +61,7 @@ def grants_for_user(user) -> QuerySet[Grant]:
     if user.is_superuser:
         return queryset
     return queryset.filter(Q(organization_id__in=list(user_roles(user))) | Q(funder_id__in=list(user_funder_ids(user))))
+
+
+def staff_tasks_for_user(user) -> QuerySet[StaffTask]:
+    return scope_to_user(StaffTask.objects.select_related("participant", "content_type", "done_by"), user)

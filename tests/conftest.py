@@ -15,13 +15,25 @@ from organizations.choices import Role
 from .factories import FunderFactory, GrantFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 POSTGRES = settings.USING_POSTGRES
+REDIS = settings.CELERY_BROKER_URL.startswith("redis")
 requires_postgres = pytest.mark.skipif(
     not POSTGRES, reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)"
 )
+requires_redis = pytest.mark.skipif(
+    not REDIS, reason="needs Redis: run with CELERY_BROKER_URL=redis://... (as .ci/run does)"
+)
+
+
+def pytest_sessionstart(session):
+    # .ci/run sets REQUIRE_SERVICES so that a misconfigured second run cannot silently skip them.
+    if os.environ.get("REQUIRE_SERVICES") and not (POSTGRES and REDIS):
+        raise pytest.UsageError("REQUIRE_SERVICES is set but DATABASE_URL/CELERY_BROKER_URL are not PostgreSQL/Redis")
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # A fast hasher: the permission matrix alone creates over a thousand users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "en"
@@ -99,10 +111,21 @@ def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
+class FreshUserAPIClient(APIClient):
+    """Forgets the per-request caches on a forced user, as a real request loads the user anew."""
+
+    def request(self, **kwargs):
+        user = self.handler._force_user
+        if user is not None:
+            for attr in ("_organization_roles", "_funder_ids"):
+                user.__dict__.pop(attr, None)
+        return super().request(**kwargs)
+
+
 @pytest.fixture
 def api():
     """An API client; `api.as_user(user)` authenticates it (None: anonymous)."""
-    client = APIClient()
+    client = FreshUserAPIClient()
 
     def as_user(user):
         client.force_authenticate(user=None)

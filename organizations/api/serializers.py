@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from ..models import Funder, Grant, Membership, Organization, Participant
+from ..models import Funder, Grant, Membership, Organization, Participant, StaffTask
 from ..permissions import Action
 from .fields import TenantSerializerMixin
 
@@ -44,6 +44,7 @@ class MembershipSerializer(TenantSerializerMixin, serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "organization", "role", "created_at"]
         read_only_fields = ["created_at"]
+        validators = []  # duplicates are checked in validate() with a message naming the user field
 
     def get_fields(self):
         fields = super().get_fields()
@@ -132,3 +133,35 @@ class ParticipantSerializer(TenantSerializerMixin, serializers.ModelSerializer):
         if not value.strip():
             raise serializers.ValidationError(_("A name is needed."))
         return value.strip()
+
+
+class StaffTaskSerializer(serializers.ModelSerializer):
+    participant_name = serializers.CharField(source="participant.display_name", read_only=True, default=None)
+    related_type = serializers.SerializerMethodField()
+    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StaffTask
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "title",
+            "participant",
+            "participant_name",
+            "related_type",
+            "object_id",
+            "due_on",
+            "done_at",
+            "done_by",
+            "outcome",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_related_type(self, obj) -> str | None:
+        return obj.content_type.model if obj.content_type_id else None
+
+
+class StaffTaskCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")

@@ -8,5 +8,6 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("funders", views.FunderViewSet, basename="funder")
 router.register("grants", views.GrantViewSet, basename="grant")
 router.register("participants", views.ParticipantViewSet, basename="participant")
+router.register("staff-tasks", views.StaffTaskViewSet, basename="stafftask")
 
 urlpatterns = router.urls

@@ -2,10 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from .. import selectors, services
-from ..filters import GrantFilter, MembershipFilter, ParticipantFilter
+from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter
 from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, organization_ids_allowing
 from .base import TenantModelViewSet
 from .serializers import (
@@ -14,6 +16,8 @@ from .serializers import (
     MembershipSerializer,
     OrganizationSerializer,
     ParticipantSerializer,
+    StaffTaskCompleteSerializer,
+    StaffTaskSerializer,
 )
 
 
@@ -110,6 +114,29 @@ class ParticipantViewSet(TenantModelViewSet):
     filterset_class = ParticipantFilter
     search_fields = ["display_name", "reference", "phone"]
     ordering_fields = ["display_name", "created_at", "updated_at"]
+
+
+class StaffTaskViewSet(TenantModelViewSet):
+    """Tasks the scheduled scans create for staff (follow-ups, re-checks); staff mark them done."""
+
+    serializer_class = StaffTaskSerializer
+    selector = selectors.staff_tasks_for_user
+    filterset_class = StaffTaskFilter
+    search_fields = ["title", "participant__display_name"]
+    ordering_fields = ["due_on", "created_at"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    @extend_schema(request=StaffTaskCompleteSerializer, responses=StaffTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        task = self.get_object()
+        serializer = StaffTaskCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.staff_task_complete(task=task, by=request.user, outcome=serializer.validated_data["outcome"])
+        return Response(StaffTaskSerializer(task, context=self.get_serializer_context()).data)
 
 
 @extend_schema(tags=["auth"], summary="Get an API token from a username and password")

@@ -1,0 +1,125 @@
+"""No Docker engine runs here, so the compose file is checked by reading it against the settings."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _settings_variables() -> set[str]:
+    """Names the settings read from the environment (env.str("X"), env.bool("X"), env.db_url("X")...)."""
+    source = (ROOT / "backend" / "settings.py").read_text()
+    return set(re.findall(r"env(?:\(\))?\.\w+\(\s*\"([A-Z_]+)\"", source))
+
+
+def _env_example() -> dict[str, str]:
+    pairs = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def test_compose_has_the_production_services_with_health_checks():
+    services = _compose()["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no health check"
+    assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_commands_start_what_each_service_is_for():
+    services = _compose()["services"]
+    web = services["web"]["command"]
+    assert "migrate --noinput" in web and "gunicorn backend.wsgi" in web
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["worker"]["command"][:4] == ["celery", "-A", "backend", "worker"]
+    beat = services["beat"]["command"]
+    assert beat[:4] == ["celery", "-A", "backend", "beat"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+
+
+def test_compose_points_the_apps_at_postgres_and_redis():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert (
+            environment["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in environment["DATABASE_URL"]
+        )
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+        assert services[name]["env_file"] == ".env"
+
+
+def test_every_variable_in_compose_and_env_example_is_read_by_the_settings():
+    known = _settings_variables() | {"POSTGRES_PASSWORD"}  # the compose file itself reads that one
+    for name in ("web", "worker", "beat"):
+        unknown = set(_compose()["services"][name]["environment"]) - known
+        assert not unknown, f"compose sets variables the settings never read: {unknown}"
+    unknown = set(_env_example()) - known
+    assert not unknown, f".env.example lists variables the settings never read: {unknown}"
+
+
+def test_every_setting_read_from_the_environment_is_documented_in_env_example():
+    missing = _settings_variables() - set(_env_example()) - {"CELERY_TASK_ALWAYS_EAGER"}
+    assert not missing, f"add these to .env.example: {sorted(missing)}"
+
+
+def _run_manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_like_variables(tmp_path):
+    production = {
+        **_env_example(),
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",  # check --deploy does not need the server
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_URL": "locmemcache://",
+        "VAR_DIR": str(tmp_path),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=production)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_embedded_mode_needs_no_variables_and_keeps_its_secret_key(tmp_path):
+    result = _run_manage("check", env_overrides={"VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    _run_manage("check", env_overrides={"VAR_DIR": str(tmp_path)})
+    assert (tmp_path / "secret_key").read_text() == key
+    assert (tmp_path / "broker" / "queue").is_dir() and (tmp_path / "broker" / "control").is_dir()
+
+
+def test_the_makefile_offers_the_two_commands():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run: ", makefile, re.M) and re.search(r"^test: ", makefile, re.M)
+    readme = (ROOT / "README.md").read_text()
+    top = readme[:1500]
+    assert "make run" in top and "make test" in top
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_procfile_runs_web_worker_and_beat(name):
+    procfile = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    expected = {"web": "gunicorn backend.wsgi", "worker": "celery -A backend worker", "beat": "celery -A backend beat"}
+    assert expected[name] in procfile[name]
