@@ -44,3 +44,18 @@ class DonorKind(models.TextChoices):
     COMPANY = "company", _("Company")
     INDIVIDUAL = "individual", _("Individual")
     PROGRAMME = "programme", _("Programme")
+
+
+class WipeMethod(models.TextChoices):
+    SOFTWARE_OVERWRITE = "overwrite", _("Software overwrite")
+    SECURE_ERASE = "secure_erase", _("Secure erase (firmware)")
+    CRYPTO_ERASE = "crypto_erase", _("Cryptographic erase")
+    FACTORY_RESET = "factory_reset", _("Factory reset (tablet or phone)")
+    PHYSICAL = "physical", _("Storage destroyed or replaced")
+
+
+class RepairOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    REPAIRED = "repaired", _("Repaired")
+    NOT_REPAIRABLE = "not_repairable", _("Not repairable")
+    PARTS_ONLY = "parts_only", _("Kept for parts")

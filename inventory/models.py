@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models import Grant, Organization, _choices_check
 
-from .choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus, DonorKind
+from .choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus, DonorKind, RepairOutcome, WipeMethod
 
 LABEL_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: readable when typed from a label
 
@@ -56,7 +56,9 @@ class Device(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="devices", verbose_name=_("organisation")
     )
-    asset_tag = models.CharField(_("asset tag"), max_length=20, help_text=_("Left blank: generated, e.g. DT-0042."))
+    asset_tag = models.CharField(
+        _("asset tag"), max_length=20, blank=True, help_text=_("Left blank: generated, e.g. DT-0042.")
+    )
     label_code = models.CharField(_("label code"), max_length=16, unique=True, default=new_label_code, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
     make = models.CharField(_("make"), max_length=60, blank=True)
@@ -110,6 +112,12 @@ class Device(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="device_org_status"),
             models.Index(fields=["organization", "kind", "status"], name="device_org_kind_status"),
+            # the list's filters, each followed by the default ordering so a filtered page is an index scan
+            models.Index(fields=["organization", "status", "asset_tag"], name="device_org_status_tag"),
+            models.Index(fields=["organization", "kind", "asset_tag"], name="device_org_kind_tag"),
+            models.Index(fields=["organization", "location", "asset_tag"], name="device_org_location_tag"),
+            models.Index(fields=["organization", "condition", "asset_tag"], name="device_org_condition_tag"),
+            models.Index(fields=["asset_tag"], name="device_tag"),
         ]
 
     def __str__(self):
@@ -142,3 +150,78 @@ class DeviceEvent(models.Model):
 
     def __str__(self):
         return f"{self.device_id}: {self.from_status} -> {self.to_status}"
+
+
+def wipe_certificate_path(instance, filename: str) -> str:
+    return f"wipe-certificates/{instance.device.organization_id}/{instance.device_id}/{filename}"
+
+
+class WipeRecord(models.Model):
+    """Proof that a device's data was erased: without one a donated device never becomes available."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="wipes", verbose_name=_("device"))
+    method = models.CharField(_("method"), max_length=20, choices=WipeMethod.choices)
+    tool = models.CharField(_("tool"), max_length=80, blank=True, help_text=_("e.g. Blancco, nwipe, ShredOS."))
+    wiped_on = models.DateField(_("wiped on"), default=timezone.localdate)
+    operator = models.CharField(_("operator"), max_length=120, help_text=_("Who did the wipe (person or company)."))
+    certificate_reference = models.CharField(_("certificate reference"), max_length=120, blank=True)
+    certificate_file = models.FileField(_("certificate file"), upload_to=wipe_certificate_path, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-wiped_on", "-id"]
+        verbose_name = _("wipe record")
+        verbose_name_plural = _("wipe records")
+        constraints = [_choices_check("method", WipeMethod.choices)]
+
+    def __str__(self):
+        return f"{self.device_id}: {self.get_method_display()} {self.wiped_on}"
+
+
+class RepairTicket(models.Model):
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("device"))
+    partner = models.CharField(_("repair partner"), max_length=120)
+    problem = models.TextField(_("problem"))
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    cost = models.DecimalField(_("cost (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=RepairOutcome.choices, default=RepairOutcome.PENDING
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("repair ticket")
+        verbose_name_plural = _("repair tickets")
+        constraints = [
+            _choices_check("outcome", RepairOutcome.choices),
+            models.CheckConstraint(condition=Q(cost__gte=0) | Q(cost__isnull=True), name="repair_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True) | Q(returned_on__gte=models.F("sent_on")),
+                name="repair_returned_after_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.device_id}: {self.partner} {self.sent_on}"

@@ -1,0 +1,236 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from organizations.api.fields import OrganizationField, TenantSerializerMixin
+from organizations.models import Grant
+from organizations.permissions import Action, organization_ids_allowing
+
+from ..choices import DeviceKind, DeviceStatus
+from ..models import Device, DeviceEvent, Donor, RepairTicket, WipeRecord
+from ..services import allowed_actions
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row of the caller's organisations (with `action` rights); others are 'does not exist'."""
+
+    def __init__(self, *, model, org_field: str = "organization", action: Action = Action.CHANGE, **kwargs):
+        self.model, self.org_field, self.required_action = model, org_field, action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        if request.user.is_superuser:
+            return self.model.objects.all()
+        ids = organization_ids_allowing(request.user, self.required_action)
+        return self.model.objects.filter(**{f"{self.org_field}_id__in": ids})
+
+
+class DonorSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Donor
+        fields = ["id", "organization", "name", "kind", "contact_name", "contact_email", "contact_phone", "notes"]
+        validators = []
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        organization = attrs.get("organization", getattr(self.instance, "organization", None))
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        clash = Donor.objects.filter(organization=organization, name=name)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"name": [_("There is already a donor with this name.")]})
+        return attrs
+
+
+class DeviceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=DeviceKind.choices)
+    donor = ScopedRelatedField(model=Donor, required=False, allow_null=True)
+    grant = ScopedRelatedField(model=Grant, required=False, allow_null=True)
+    donor_name = serializers.CharField(source="donor.name", read_only=True, default=None)
+    grant_name = serializers.CharField(source="grant.name", read_only=True, default=None)
+    status = serializers.ChoiceField(choices=DeviceStatus.choices, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = [
+            "id",
+            "organization",
+            "asset_tag",
+            "label_code",
+            "kind",
+            "make",
+            "model",
+            "serial",
+            "cpu",
+            "ram_gb",
+            "storage_gb",
+            "os",
+            "screen_inches",
+            "source",
+            "donor",
+            "donor_name",
+            "grant",
+            "grant_name",
+            "intake_date",
+            "value",
+            "condition",
+            "location",
+            "accessories",
+            "notes",
+            "status",
+            "status_changed_at",
+            "allowed_actions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["label_code", "status_changed_at", "created_at", "updated_at"]
+        extra_kwargs = {"value": {"min_value": 0}, "notes": {"max_length": 5000}}
+        validators = []  # uniqueness is checked in validate() with field-named messages
+
+    def get_allowed_actions(self, device) -> list[str]:
+        return allowed_actions(device.status)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        organization = attrs.get("organization", getattr(self.instance, "organization", None))
+        errors = {}
+        for name in ("donor", "grant"):
+            related = attrs.get(name)
+            if related is not None and related.organization_id != organization.id:
+                errors[name] = [_("This belongs to another organisation.")]
+        others = Device.objects.filter(organization=organization)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        tag = attrs.get("asset_tag")
+        if tag and others.filter(asset_tag=tag).exists():
+            errors["asset_tag"] = [_("This organisation already has a device with this asset tag.")]
+        serial = attrs.get("serial")
+        if serial and others.filter(serial=serial).exists():
+            errors["serial"] = [_("This organisation already has a device with this serial number.")]
+        if self.instance is not None and "asset_tag" in attrs and not tag:
+            errors["asset_tag"] = [_("An asset tag cannot be emptied.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class DeviceEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True, default=None)
+
+    class Meta:
+        model = DeviceEvent
+        fields = ["id", "action", "from_status", "to_status", "note", "by", "at"]
+
+
+class WipeRecordSerializer(serializers.ModelSerializer):
+    device = ScopedRelatedField(model=Device)
+    certificate_file = serializers.FileField(required=False, allow_null=True)
+
+    class Meta:
+        model = WipeRecord
+        fields = [
+            "id",
+            "device",
+            "method",
+            "tool",
+            "wiped_on",
+            "operator",
+            "certificate_reference",
+            "certificate_file",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["recorded_by", "created_at"]
+
+    def validate_operator(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("Say who did the wipe."))
+        return value.strip()
+
+    def validate_certificate_file(self, value):
+        if value and value.size > 10 * 1024 * 1024:
+            raise serializers.ValidationError(_("The file is larger than 10 MB."))
+        return value
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, (list, tuple)):
+            fields["device"] = serializers.PrimaryKeyRelatedField(read_only=True)
+        return fields
+
+
+class RepairTicketSerializer(serializers.ModelSerializer):
+    device = ScopedRelatedField(model=Device)
+
+    class Meta:
+        model = RepairTicket
+        fields = [
+            "id",
+            "device",
+            "partner",
+            "problem",
+            "sent_on",
+            "returned_on",
+            "cost",
+            "outcome",
+            "notes",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"cost": {"min_value": 0}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, (list, tuple)):
+            fields["device"] = serializers.PrimaryKeyRelatedField(read_only=True)
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        sent_on = attrs.get("sent_on", getattr(self.instance, "sent_on", None))
+        returned_on = attrs.get("returned_on", getattr(self.instance, "returned_on", None))
+        if sent_on and returned_on and returned_on < sent_on:
+            raise serializers.ValidationError({"returned_on": [_("The return date is before the date it was sent.")]})
+        return attrs
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _OrganizationIdField(OrganizationField):
+    pass
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    organization = _OrganizationIdField(required=False)
+    dry_run = serializers.BooleanField(default=True)
+    donor = ScopedRelatedField(model=Donor, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if "organization" not in attrs:
+            choices = list(self.fields["organization"].get_queryset()[:2])
+            if len(choices) != 1:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+            attrs["organization"] = choices[0]
+        donor = attrs.get("donor")
+        if donor is not None and donor.organization_id != attrs["organization"].id:
+            raise serializers.ValidationError({"donor": [_("This belongs to another organisation.")]})
+        return attrs
+
+
+class LabelsSerializer(serializers.Serializer):
+    devices = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    columns = serializers.IntegerField(min_value=1, max_value=6, default=3)
+    rows = serializers.IntegerField(min_value=1, max_value=16, default=8)

@@ -1,0 +1,300 @@
+import csv
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from organizations.api.base import TenantModelViewSet
+from organizations.permissions import Action
+
+from .. import selectors
+from ..filters import DeviceFilter, DonorFilter, RepairTicketFilter, WipeRecordFilter
+from ..imports import COLUMNS, ImportFileError, import_devices
+from ..labels import LabelSheet, render_labels
+from ..models import Device
+from ..services import (
+    TRANSITIONS,
+    allowed_actions,
+    device_create,
+    device_transition,
+    repair_ticket_create,
+    wipe_record_create,
+)
+from .serializers import (
+    DeviceEventSerializer,
+    DeviceSerializer,
+    DonorSerializer,
+    ImportSerializer,
+    LabelsSerializer,
+    RepairTicketSerializer,
+    TransitionSerializer,
+    WipeRecordSerializer,
+)
+
+EXPORT_COLUMNS = ["asset_tag", *[c for c in COLUMNS if c != "asset_tag"], "status", "label_code"]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+# DeviceSerializer field -> `.values()` key, for the fields whose key is not their name.
+LIST_KEYS = {
+    "organization": "organization_id",
+    "donor": "donor_id",
+    "grant": "grant_id",
+    "donor_name": "donor__name",
+    "grant_name": "grant__name",
+}
+LIST_FIELDS = [name for name in DeviceSerializer.Meta.fields if name != "allowed_actions"]
+
+
+class NoNulQueryParamsMixin:
+    """PostgreSQL cannot compare with a NUL character: refuse it in filters and search as a 400, not a 500."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        bad = {
+            name: [_("Null characters are not allowed.")]
+            for name, value in request.query_params.lists()
+            if any("\x00" in v for v in value)
+        }
+        if bad:
+            raise serializers.ValidationError(bad)
+
+
+class _RowsCountedWithoutJoins:
+    """`.values()` rows for the page, but the total counted on the bare queryset: the donor and grant
+    LEFT JOINs that `values()` adds for the page would otherwise run over every matching row in COUNT."""
+
+    ordered = True
+
+    def __init__(self, queryset, columns):
+        self.queryset, self.rows = queryset, queryset.values(*columns)
+
+    def count(self) -> int:
+        return self.queryset.select_related(None).count()
+
+    def __getitem__(self, key):
+        return self.rows[key]
+
+
+class DeviceListRows:
+    """DeviceSerializer's representation built from `.values()` rows (pinned equal by a test)."""
+
+    columns = [LIST_KEYS.get(name, name) for name in LIST_FIELDS]
+    _shared = None
+
+    @classmethod
+    def shared(cls) -> "DeviceListRows":
+        """Built once per process: the converters hold no request state (time zone is read per call)."""
+        if cls._shared is None:
+            cls._shared = cls(DeviceSerializer())
+        return cls._shared
+
+    def __init__(self, serializer: DeviceSerializer):
+        converting = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
+        self.converters = []
+        for name in LIST_FIELDS:
+            field = serializer.fields[name]
+            convert = field.to_representation if isinstance(field, converting) else None
+            self.converters.append((name, LIST_KEYS.get(name, name), convert))
+
+    def render(self, rows) -> list[dict]:
+        out = []
+        for row in rows:
+            item = {}
+            for name, key, convert in self.converters:
+                value = row[key]
+                item[name] = convert(value) if convert is not None and value is not None else value
+            item["allowed_actions"] = allowed_actions(row["status"])
+            out.append(item)
+        return out
+
+
+class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
+    """Devices of your organisations. The status moves only through the action endpoints."""
+
+    serializer_class = DeviceSerializer
+    selector = selectors.devices_for_user
+    filterset_class = DeviceFilter
+    search_fields = ["asset_tag", "serial", "make", "model"]
+    ordering_fields = ["asset_tag", "intake_date", "status_changed_at", "kind", "status", "created_at"]
+    ordering = ["asset_tag"]
+    action_permissions = {"import_csv": Action.CHANGE, "labels": Action.VIEW, "export": Action.VIEW}
+
+    def list(self, request, *args, **kwargs):
+        """The hot path: rows come as dicts from one query and are shaped like DeviceSerializer's output,
+        without building model instances or walking DRF's per-field machinery (about 3x faster)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(_RowsCountedWithoutJoins(queryset, DeviceListRows.columns))
+        return self.get_paginated_response(DeviceListRows.shared().render(page))
+
+    def perform_create(self, serializer):
+        self.check_create_permission(serializer.validated_data["organization"])
+        serializer.instance = device_create(device=Device(**serializer.validated_data), by=self.request.user)
+
+    @extend_schema(responses=DeviceEventSerializer(many=True), summary="Status history of a device")
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, pk=None):
+        device = self.get_object()
+        return Response(DeviceEventSerializer(selectors.device_events(device), many=True).data)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, summary="CSV export of the filtered device list")
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+            for device in queryset.iterator(chunk_size=2000):
+                values = []
+                for column in EXPORT_COLUMNS:
+                    if column in ("donor", "grant"):
+                        related = getattr(device, column)
+                        values.append(_cell(related.name if related else ""))
+                    else:
+                        values.append(_cell(getattr(device, column)))
+                yield writer.writerow(values)
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="devices-{timezone.localdate():%Y%m%d}.csv"'
+        return response
+
+    @extend_schema(
+        request=LabelsSerializer,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="QR label sheet (PDF) for the given devices",
+    )
+    @action(detail=False, methods=["post"])
+    def labels(self, request):
+        params = LabelsSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(params.validated_data["devices"]))
+        found = {d.id: d for d in self.get_queryset().select_related("organization").filter(id__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise serializers.ValidationError(
+                {"devices": [_("Unknown devices: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]}
+            )
+        sheet = LabelSheet(columns=params.validated_data["columns"], rows=params.validated_data["rows"])
+        pdf = render_labels([found[i] for i in ids], sheet=sheet)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+        summary="Import devices from CSV: dry run (default) or all-or-nothing commit",
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_csv(self, request):
+        params = ImportSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            report = import_devices(
+                organization=data["organization"],
+                data=data["file"].read(),
+                by=request.user,
+                dry_run=data["dry_run"],
+                donor=data.get("donor"),
+            )
+        except ImportFileError as exc:
+            raise serializers.ValidationError({"file": [exc.message]}) from exc
+        if not report.ok:
+            fields = {f"line {e['line']}.{name}": msgs for e in report.errors for name, msgs in e["errors"].items()}
+            return Response(
+                {
+                    "detail": _("%(count)d of %(total)d rows have errors; nothing was imported.")
+                    % {"count": len(report.errors), "total": report.total},
+                    "code": "invalid_rows",
+                    "fields": fields,
+                    **report.as_dict(),
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(report.as_dict(), status=status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED)
+
+
+def _transition_endpoint(name: str):
+    transition = TRANSITIONS[name]
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: DeviceSerializer, 409: OpenApiResponse(OpenApiTypes.OBJECT)},
+        summary=f"{transition.label} (to {transition.target}; from {', '.join(sorted(transition.sources))})",
+    )
+    def endpoint(self, request, pk=None):
+        device = self.get_object()
+        params = TransitionSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        device_transition(device=device, action=name, by=request.user, note=params.validated_data["note"])
+        return Response(self.get_serializer(device).data)
+
+    endpoint.__name__ = name
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)(endpoint)
+
+
+for _name in TRANSITIONS:
+    setattr(DeviceViewSet, _name, _transition_endpoint(_name))
+
+
+class DonorViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
+    serializer_class = DonorSerializer
+    selector = selectors.donors_for_user
+    filterset_class = DonorFilter
+    search_fields = ["name", "contact_name"]
+    ordering_fields = ["name", "created_at"]
+
+
+class DeviceChildViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
+    """Rows that belong to a device: the organisation is the device's."""
+
+    def organization_id_of(self, obj) -> int:
+        return obj.device.organization_id
+
+
+class WipeRecordViewSet(DeviceChildViewSet):
+    serializer_class = WipeRecordSerializer
+    selector = selectors.wipe_records_for_user
+    filterset_class = WipeRecordFilter
+    search_fields = ["device__asset_tag", "operator", "tool", "certificate_reference"]
+    ordering_fields = ["wiped_on", "created_at"]
+    parser_classes = [MultiPartParser, FormParser, *TenantModelViewSet.parser_classes]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_create_permission(data["device"].organization)
+        serializer.instance = wipe_record_create(device=data.pop("device"), by=self.request.user, **data)
+
+
+class RepairTicketViewSet(DeviceChildViewSet):
+    serializer_class = RepairTicketSerializer
+    selector = selectors.repair_tickets_for_user
+    filterset_class = RepairTicketFilter
+    search_fields = ["device__asset_tag", "partner", "problem"]
+    ordering_fields = ["sent_on", "returned_on", "created_at"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_create_permission(data["device"].organization)
+        serializer.instance = repair_ticket_create(device=data.pop("device"), by=self.request.user, **data)
