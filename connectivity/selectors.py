@@ -34,7 +34,7 @@ def code_batches_for_user(user) -> QuerySet[CodeBatch]:
         CodeBatch.objects.select_related("programme", "grant").annotate(
             code_count=Count("codes"),
             available_count=Count("codes", filter=Q(codes__status="available")),
-        ),
+        ).order_by("-imported_at", "-id"),  # Meta.ordering is dropped by aggregation
         user,
     )
 
@@ -54,7 +54,7 @@ def digicheque_batches_for_user(user) -> QuerySet[DigichequeBatch]:
     return scope_to_user(
         DigichequeBatch.objects.select_related("grant").annotate(
             in_stock_count=Count("cheques", filter=Q(cheques__status=DigichequeStatus.IN_STOCK))
-        ),
+        ).order_by("-purchased_on", "-id"),
         user,
     )
 

@@ -68,7 +68,10 @@ def loan_public_payload(loan: Loan) -> dict:
             for item in loan.items.all()
         ]
         status_label = str(loan.get_status_display())
+    from connectivity.selectors import public_items_for_participant
+
     return {
+        **public_items_for_participant(participant),  # the participant's internet codes and digicheques
         "language": language,
         "first_name": participant.first_name or (participant.display_name[:1] if participant.display_name else ""),
         "status": loan.status,

@@ -109,3 +109,35 @@ def test_a_long_overdue_loan_gets_one_follow_up_task(lend):
     task = StaffTask.objects.get()
     assert task.kind == "loan_follow_up" and task.related == late and task.participant == late.participant
     assert task.key == f"loan-follow-up:{late.pk}:{late.due_on}"
+
+
+def test_the_public_card_lists_the_participants_own_code_and_digicheques_only(api, lend, staff_of_org_a, org_a):
+    from connectivity import services as connectivity_services
+    from tests.connectivity.factories import CodeBatchFactory, DigichequeFactory, EligibilityCodeFactory
+    from tests.factories import ParticipantFactory
+
+    loan = lend()
+    batch = CodeBatchFactory(organization=org_a)
+    mine = EligibilityCodeFactory(batch=batch, code="TEI-MINE-0001")
+    someone_elses = EligibilityCodeFactory(batch=batch, code="TEI-OTHER-0002")
+    connectivity_services.code_assign(
+        code=mine,
+        participant=loan.participant,
+        eligibility_basis="course_participant",
+        by=staff_of_org_a,
+        household_ref="H-1",
+    )
+    connectivity_services.code_assign(
+        code=someone_elses,
+        participant=ParticipantFactory(organization=org_a),
+        eligibility_basis="course_participant",
+        by=staff_of_org_a,
+        household_ref="H-2",
+    )
+    cheque = DigichequeFactory(batch__organization=org_a, serial="DC-77777")
+    connectivity_services.digicheque_issue(cheque=cheque, participant=loan.participant, by=staff_of_org_a)
+
+    data = api.as_user(None).get(f"/api/v1/public/loans/{loan.public_token}/").data
+    assert [c["code"] for c in data["codes"]] == ["TEI-MINE-0001"]
+    assert "TEI-OTHER-0002" not in str(data)
+    assert len(data["digicheques"]) == 1
