@@ -167,14 +167,9 @@ add(
     "Prolongation demandée sur la carte de prêt : %(name)s, prêt n° %(id)s (retour le %(due)s)",
 )
 
-try:
-    from frontend.locale.staff_texts import STAFF  # the desk and funder pages
-except ImportError:  # pragma: no cover
-    try:
-        sys.path.insert(0, str(HERE))
-        from staff_texts import STAFF
-    except ImportError:
-        STAFF = {}
+sys.path.insert(0, str(HERE))
+from staff_texts import STAFF  # noqa: E402  (the desk and funder pages)
+
 for _key, (_nl, _fr) in STAFF.items():
     add(_key, _nl, _fr)
 
