@@ -127,7 +127,7 @@ def test_the_page_is_small_and_self_contained(client, lend):
     assert len(response.content) < 30 * 1024
     html = response.content.decode()
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
-    assert "<link" not in html and "<img" not in html
+    assert '<link rel="stylesheet"' not in html and "<img" not in html and "<script" not in html
 
 
 def test_the_card_takes_a_fixed_number_of_queries(client, lend, django_assert_max_num_queries):
