@@ -53,7 +53,9 @@ def _render(request: HttpRequest, template: str, context: dict, *, language: str
     response = HttpResponse(body, status=status)
     response["Content-Language"] = language
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not leak to other sites (e.g. a code's activation link), but the renew form needs
+    # an Origin header: with "no-referrer" browsers send "Origin: null" and the CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     if chosen:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
