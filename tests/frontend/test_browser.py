@@ -237,6 +237,7 @@ def test_the_loan_card_is_small_first_party_only_and_works_without_javascript(ne
     session.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
     page.goto(card_url, wait_until="networkidle")
     total = sum(transferred)
+    print(f"loan card first load: {total} bytes transferred in {len(transferred)} response(s)")
     assert 0 < total < 30 * 1024, f"{total} bytes transferred on first load"
     assert all(url.startswith(site) for url in requests), requests
     assert page.inner_text("h1") and "OA-0007" in page.inner_text("main")
