@@ -50,6 +50,7 @@ STAFF = {
         "Introuvables dans votre organisation : %(tags)s",
     ),
     "Today": ("Vandaag", "Aujourd'hui"),
+    "Scan with the camera": ("Scannen met de camera", "Scanner avec la caméra"),
     "Check out": ("Uitlenen", "Prêter"),
     "Check in": ("Terugnemen", "Reprendre"),
     "Participants": ("Deelnemers", "Participants"),
@@ -123,6 +124,9 @@ STAFF = {
     "On loan now": ("Nu uitgeleend", "En prêt maintenant"),
     "No grants yet.": ("Nog geen subsidies.", "Pas encore de subventions."),
     "Reports": ("Rapporten", "Rapports"),
+    "Report on %(name)s (%(format)s)": ("Rapport over %(name)s (%(format)s)", "Rapport sur %(name)s (%(format)s)"),
+    "All grants of %(name)s": ("Alle subsidies van %(name)s", "Toutes les subventions de %(name)s"),
+    "Download the report": ("Rapport downloaden", "Télécharger le rapport"),
     "These pages are for funders. Your account is not linked to a funder.": (
         "Deze pagina's zijn voor financiers. Je account is niet gekoppeld aan een financier.",
         "Ces pages sont destinées aux financeurs. Votre compte n'est lié à aucun financeur.",

@@ -5,29 +5,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from organizations.models import Funder
 from organizations.selectors import user_funder_ids
 
 from .. import selectors
 
+REPORT_FORMATS = ("pdf", "csv")
 
-def _report_links() -> list[tuple[str, str]]:
-    """Links to the reports app's downloads, when it provides them (it is built separately)."""
-    links = []
-    for name, label in (("report-list", "reports"),):
-        try:
-            links.append((label, reverse(name)))
-        except NoReverseMatch:
-            continue
-    return links
+
+def report_links(url_name: str, pk: int) -> list[tuple[str, str]]:
+    """[(format, url)] of the reports app's downloads, or [] while that app has no such URL."""
+    try:
+        url = reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return []
+    return [(fmt.upper(), f"{url}?format={fmt}") for fmt in REPORT_FORMATS]
 
 
 @login_required(login_url="frontend:login")
 def funder_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user_funder_ids(user)):
+    funder_ids = user_funder_ids(user)
+    if not (user.is_superuser or funder_ids):
         return render(request, "frontend/funder/not_funder.html", status=403)
-    return render(
-        request,
-        "frontend/funder/home.html",
-        {"grants": list(selectors.funder_grants(user)), "report_links": _report_links()},
-    )
+    grants = list(selectors.funder_grants(user))
+    for grant in grants:
+        grant.report_links = report_links("report-grant", grant.pk)
+    funders = [
+        {"name": funder.name, "report_links": report_links("report-funder", funder.pk)}
+        for funder in Funder.objects.filter(pk__in=list(funder_ids)).order_by("name")
+    ]
+    return render(request, "frontend/funder/home.html", {"grants": grants, "funders": funders})
