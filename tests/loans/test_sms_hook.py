@@ -4,6 +4,7 @@ import sys
 import types
 
 import pytest
+from django.conf import settings
 
 from inventory.choices import DeviceKind
 from loans import services
@@ -27,7 +28,7 @@ def test_a_checkout_queues_one_confirmation_after_commit(lend, queued, django_ca
     assert [(c["template"], c["idempotency_key"], c["related"]) for c in queued] == [
         ("loan_confirmation", f"loan-confirmation:{loan.pk}", loan)
     ]
-    assert queued[0]["context"]["url"].endswith(f"/l/{loan.public_token}")
+    assert queued[0]["context"] == {"date": loan.due_on, "link": f"{settings.SITE_URL}/l/{loan.public_token}"}
 
 
 def test_a_failed_checkout_queues_nothing(lend, queued, device_a, django_capture_on_commit_callbacks):
@@ -39,9 +40,21 @@ def test_a_failed_checkout_queues_nothing(lend, queued, device_a, django_capture
 
 
 def test_an_offer_queues_a_waitlist_sms(org_a, device_a, queued, django_capture_on_commit_callbacks):
-    person = ParticipantFactory(organization=org_a)
+    person = ParticipantFactory(organization=org_a, preferred_language="en")
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.waitlist_add(organization=org_a, participant=person, device_kind=DeviceKind.LAPTOP, by=None)
     assert entry.offered_device == device_a
     assert [c["template"] for c in queued] == ["waitlist_offer"]
     assert queued[0]["participant"] == person
+    assert queued[0]["context"] == {"date": entry.offer_expires_on, "device": "laptop"}
+
+
+def test_a_checkout_stores_one_confirmation_message(lend, django_capture_on_commit_callbacks):
+    from messaging.models import OutboundMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = lend()
+    message = OutboundMessage.objects.get()
+    assert message.template == "loan_confirmation"
+    assert message.idempotency_key == f"loan-confirmation:{loan.pk}"
+    assert loan.public_token in message.body
