@@ -73,6 +73,12 @@ def _same_organization(obj, organization_id: int, field_name: str) -> None:
         raise _bad_input("does_not_exist", field_name, _("This object does not exist in the organisation."))
 
 
+def _active_participant(participant, organization_id: int) -> None:
+    _same_organization(participant, organization_id, "participant")
+    if not participant.is_active:
+        raise _bad_input("participant_inactive", "participant", _("This participant is no longer active."))
+
+
 # --- code batches -------------------------------------------------------------------------------
 
 
@@ -303,7 +309,7 @@ def code_assign(
     """
     today = today or timezone.localdate()
     programme = code.programme
-    _same_organization(participant, code.organization_id, "participant")
+    _active_participant(participant, code.organization_id)
     if eligibility_basis not in EligibilityBasis.values:
         raise _bad_input("invalid_choice", "eligibility_basis", _("Choose a category of eligibility."))
     household_ref = normalize_household_ref(household_ref)
@@ -642,7 +648,7 @@ def _check_not_expired(cheque: Digicheque) -> None:
 @transaction.atomic
 def digicheque_issue(*, cheque: Digicheque, participant, by, price_charged: Decimal = Decimal("0")) -> Digicheque:
     """Hand a cheque to a participant, free or at a reduced price (recorded, at most its value)."""
-    _same_organization(participant, cheque.organization_id, "participant")
+    _active_participant(participant, cheque.organization_id)
     if price_charged is None or price_charged < 0 or price_charged > cheque.batch.unit_value:
         raise _bad_input(
             "price_invalid", "price_charged", _("The price charged is between 0 and the value of the cheque.")

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from inventory.choices import DeviceKind
 from inventory.models import Device
-from organizations.api.fields import TenantSerializerMixin
+from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.models import Grant, Participant
 from organizations.selectors import scope_to_user
 
@@ -86,12 +86,24 @@ class CodeBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class TypedOrganizationField(OrganizationField):
+    """The same field, typed for the schema (a plain Serializer has no model to derive it from)."""
+
+
 class CodeImportSerializer(TenantSerializerMixin, serializers.Serializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=ConnectivityProgramme.objects.all())
     grant = ScopedRelatedField(Grant, required=False, allow_null=True)
     file = serializers.FileField(help_text=_("The provider's CSV with the columns code, pack, expiry."))
     reference = serializers.CharField(required=False, allow_blank=True, max_length=120)
     dry_run = serializers.BooleanField(required=False, default=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["organization"] = TypedOrganizationField(
+            action=self.organization_action, required=False, help_text=fields["organization"].help_text
+        )
+        return fields
 
     def validate_file(self, value):
         if value.size > 2_000_000:

@@ -174,6 +174,18 @@ def test_issuing_to_another_organisations_participant_is_refused(api, org_b, che
     assert Digicheque.objects.get(pk=cheque.pk).status == "in_stock"
 
 
+def test_inactive_participants_and_other_organisations_grants_are_refused(api, org_a, org_b, cheque, staff_of_org_a):
+    gone = ParticipantFactory(organization=org_a, is_active=False)
+    response = api.as_user(staff_of_org_a).post(f"{URL}{cheque.pk}/issue/", {"participant": gone.pk})
+    assert response.status_code == 400 and response.json()["code"] == "participant_inactive"
+    payload = {"supplier": "x", "unit_value": "1", "purchase_price": "1", "serials": ["Z1"]}
+    response = api.as_user(staff_of_org_a).post(
+        BATCH_URL, {**payload, "grant": GrantFactory(organization=org_b).pk}, format="json"
+    )
+    assert response.status_code == 400 and "grant" in response.json()["fields"]
+    assert Digicheque.objects.count() == 1
+
+
 @pytest.mark.parametrize("url", [URL, BATCH_URL])
 def test_cheque_lists_cost_the_same_queries_for_1_and_50_rows(api, org_a, person, staff_of_org_a, url):
     client = api.as_user(staff_of_org_a)
