@@ -125,26 +125,9 @@ def qr_urls_in_pdf(content: bytes) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _sms_context_bridge(monkeypatch, settings):
-    """Work around a contract mismatch between two other apps, reported to the lead: loans queues the
-    loan-confirmation SMS with {due_on, url} while messaging's template needs {date, link}, so every
-    committed checkout raises KeyError after commit. The real sms_queue still runs, with both keys."""
-    import datetime
-
-    from messaging import services as messaging_services
-
-    real = messaging_services.sms_queue
+def _sms_in_memory(settings):
+    """The checkout queues a real loan-confirmation SMS after commit; keep it in memory."""
     settings.SMS_BACKEND = "locmem"
-
-    def sms_queue(*args, context=None, **kwargs):
-        context = dict(context or {})
-        if "due_on" in context and "date" not in context:
-            context["date"] = datetime.date.fromisoformat(context["due_on"])
-        if "url" in context and "link" not in context:
-            context["link"] = context["url"]
-        return real(*args, context=context, **kwargs)
-
-    monkeypatch.setattr(messaging_services, "sms_queue", sms_queue)
 
 
 @pytest.fixture
@@ -183,6 +166,10 @@ def test_full_flow_checkout_agreement_loan_card_check_in(site, new_page, lending
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     card_url = f"{site}/l/{loan.public_token}"
     assert card_url in qr_urls_in_pdf(pdf.body())
+    from messaging.models import OutboundMessage
+
+    sms = OutboundMessage.objects.get(idempotency_key=f"loan-confirmation:{loan.pk}")
+    assert card_url in sms.body  # the same link by SMS, in Arabic
 
     # The participant scans the QR code: no login, their language (Arabic, right to left).
     phone = new_page(viewport={"width": 360, "height": 740}, locale="ar")
