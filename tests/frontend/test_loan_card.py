@@ -134,3 +134,22 @@ def test_the_card_takes_a_fixed_number_of_queries(client, lend, django_assert_ma
     loan = lend()
     with django_assert_max_num_queries(8):
         client.get(f"/l/{loan.public_token}")
+
+
+def test_one_day_late_has_its_own_sentence(client, lend):
+    loan = set_due(lend(), days_from_today=-1)
+    assert "Un jour de retard." in client.get(f"/l/{loan.public_token}?lang=fr").content.decode()
+
+
+def test_the_arabic_catalogue_holds_the_participant_pages_only():
+    from pathlib import Path
+
+    import polib
+
+    import frontend
+
+    catalogue = polib.pofile(str(Path(frontend.__file__).parent / "locale/ar/LC_MESSAGES/django.po"))
+    msgids = {entry.msgid for entry in catalogue}
+    assert {"Renew my loan", "We cannot find this loan card", "Laptop"} <= msgids
+    assert not msgids & {"Check out", "Your grants", "Log in"}
+    assert all(entry.translated() for entry in catalogue)
