@@ -258,3 +258,30 @@ def test_labels_for_typed_tags(staff_of_org_a, device_a):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     bad = client.post("/desk/labels/", {"tags": "OA-0001 ZZ-9"})
     assert "Not found in your organisation: ZZ-9" in bad.content.decode()
+
+
+def test_a_volunteer_can_check_out_and_in(volunteer_of_org_a, org_a, policy_a, participant_a):
+    device = DeviceFactory(organization=org_a, asset_tag="OA-0100")
+    client = login(volunteer_of_org_a)
+    step1 = client.post("/desk/checkout/", {"tags": "OA-0100"})
+    step3 = client.post(
+        f"/desk/checkout/policy/?devices={device.pk}&participant={participant_a.pk}", {"policy": policy_a.pk}
+    )
+    assert step1.status_code == 302 and step3.status_code == 302
+    assert client.post("/desk/checkin/", {"tag": "OA-0100", "condition": "damaged"}).status_code == 302
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.IN_REPAIR
+
+
+def test_the_desk_speaks_the_language_chosen_in_the_header(staff_of_org_a):
+    client = login(staff_of_org_a)
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/desk/"})
+    assert response.status_code == 302
+    html = client.get("/desk/").content.decode()
+    assert '<html lang="fr">' in html and "Prêter un appareil" in html
+
+
+def test_a_user_without_organisation_or_funder_gets_403(db):
+    from tests.factories import UserFactory
+
+    assert login(UserFactory(username="nobody")).get("/desk/").status_code == 403
