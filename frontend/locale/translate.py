@@ -106,6 +106,13 @@ add(
     "Le lien est peut-être ancien, ou le prêt est terminé. Votre téléphone n'y est pour rien.",
     "ربما الرابط قديم، أو انتهت الإعارة. لا مشكلة في هاتفك.",
 )
+add("Please wait a minute", "Even geduld", "Patientez une minute", "انتظر دقيقة من فضلك")
+add(
+    "Too many pages were opened from this connection. Try again in a minute.",
+    "Er werden te veel pagina's geopend via deze verbinding. Probeer het over een minuut opnieuw.",
+    "Trop de pages ont été ouvertes depuis cette connexion. Réessayez dans une minute.",
+    "فُتحت صفحات كثيرة من هذا الاتصال. حاول مرة أخرى بعد دقيقة.",
+)
 add("Bring it back today.", "Breng het vandaag terug.", "À rapporter aujourd'hui.", "أعده اليوم.")
 add("Bring it back tomorrow.", "Breng het morgen terug.", "À rapporter demain.", "أعده غدًا.")
 add(

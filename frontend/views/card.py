@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.throttling import ScopedRateThrottle
 
 from backend.api.errors import DomainError
 from loans.choices import LoanStatus, RenewalMode
@@ -23,6 +24,17 @@ from ..services import card_renewal_request
 from ..texts import device_label, renewal_refusal
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+class _CardThrottle(ScopedRateThrottle):
+    """The same per-address limit as the public loan-card API (`PUBLIC_TOKEN_RATE`, scope public_token)."""
+
+    class view:  # ScopedRateThrottle reads the scope from the view
+        throttle_scope = "public_token"
+
+
+def _throttled(request: HttpRequest) -> bool:
+    return not _CardThrottle().allow_request(request, _CardThrottle.view)
 
 
 def days_in_words(due_on: datetime.date, on: datetime.date) -> tuple[str, bool]:
@@ -62,6 +74,11 @@ def _render(request: HttpRequest, template: str, context: dict, *, language: str
     return response
 
 
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    language, chosen = card_language(request)
+    return _render(request, "frontend/card/slow_down.html", {}, language=language, chosen=chosen, status=429)
+
+
 def not_found(request: HttpRequest, language: str, chosen: bool) -> HttpResponse:
     return _render(request, "frontend/card/not_found.html", {}, language=language, chosen=chosen, status=404)
 
@@ -95,6 +112,8 @@ def _card_context(loan, language: str) -> dict:
 
 @require_http_methods(["GET", "HEAD"])
 def loan_card(request: HttpRequest, token: str) -> HttpResponse:
+    if _throttled(request):
+        return too_many_requests(request)
     loan = loan_by_public_token(token)
     if loan is None:
         return not_found(request, *card_language(request))
@@ -107,6 +126,8 @@ def loan_card(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def loan_card_renew(request: HttpRequest, token: str) -> HttpResponse:
     """The renew button: renews at once when the loan's policy says so, else asks staff (a task)."""
+    if _throttled(request):
+        return too_many_requests(request)
     loan = loan_by_public_token(token)
     language, chosen = card_language(request, loan.participant.preferred_language if loan else None)
     if loan is None:

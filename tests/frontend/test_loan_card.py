@@ -153,3 +153,15 @@ def test_the_arabic_catalogue_holds_the_participant_pages_only():
     assert {"Renew my loan", "We cannot find this loan card", "Laptop"} <= msgids
     assert not msgids & {"Check out", "Your grants", "Log in"}
     assert all(entry.translated() for entry in catalogue)
+
+
+def test_the_card_is_rate_limited_per_address_with_a_friendly_page(client, lend, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "public_token", "3/minute")
+    loan = lend()
+    statuses = [client.get(f"/l/{loan.public_token}?lang=nl").status_code for _i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.post(f"/l/{loan.public_token}/renew?lang=nl")
+    assert response.status_code == 429 and "Even geduld" in response.content.decode()
+    assert not StaffTask.objects.exists()
