@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from backend.api.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
-from inventory.models import Device, DeviceEvent
+from inventory.models import Device, DeviceEvent, RepairTicket
 from organizations.choices import StaffTaskKind
 from organizations.models import StaffTask
 from organizations.services import staff_task_ensure
@@ -277,7 +277,7 @@ def _hand_over_modem(*, modem: Device, code: EligibilityCode, by) -> None:
         )
     DeviceEvent.objects.create(
         device=modem,
-        action="connectivity_handover",
+        action="give_away",
         from_status=DeviceStatus.AVAILABLE,
         to_status=DeviceStatus.GIVEN_AWAY,
         note=_("Given with internet code %(code)s") % {"code": code.masked_code},
@@ -669,8 +669,19 @@ def digicheque_issue(*, cheque: Digicheque, participant, by, price_charged: Deci
 
 
 @transaction.atomic
-def digicheque_spend(*, cheque: Digicheque, repair_reference: str, by, device: Device | None = None) -> Digicheque:
-    """Use a cheque for the organisation's own repair ticket (a device's problem, not a person's)."""
+def digicheque_spend(
+    *,
+    cheque: Digicheque,
+    by,
+    repair_reference: str = "",
+    repair_ticket: RepairTicket | None = None,
+    device: Device | None = None,
+) -> Digicheque:
+    """Use a cheque for the organisation's own repair (an inventory repair ticket, or a reference in words)."""
+    if repair_ticket is not None:
+        _same_organization(repair_ticket.device, cheque.organization_id, "repair_ticket")
+        device = device or repair_ticket.device
+        repair_reference = repair_reference or f"#{repair_ticket.pk} {repair_ticket.problem}"
     repair_reference = (repair_reference or "").strip()
     if not repair_reference:
         raise _bad_input("ticket_required", "repair_reference", _("Name the repair ticket."))
@@ -681,6 +692,7 @@ def digicheque_spend(*, cheque: Digicheque, repair_reference: str, by, device: D
         "status_changed_at": timezone.now(),
         "use": DigichequeUse.REPAIR,
         "repair_reference": repair_reference[:80],
+        "repair_ticket": repair_ticket,
         "device": device,
         "price_charged": Decimal("0"),
         "issued_at": timezone.now(),

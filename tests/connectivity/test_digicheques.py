@@ -90,6 +90,22 @@ def test_it_spends_a_cheque_on_a_repair_ticket(org_a, cheque, staff_of_org_a):
     assert (cheque.status, cheque.use, cheque.device) == ("issued", "repair", device)
 
 
+def test_it_spends_a_cheque_on_an_inventory_repair_ticket(api, org_a, org_b, cheque, staff_of_org_a):
+    from inventory.models import RepairTicket
+
+    device = ModemFactory(organization=org_a)
+    ticket = RepairTicket.objects.create(device=device, partner="Repair partner", problem="Does not start")
+    other = RepairTicket.objects.create(device=ModemFactory(organization=org_b), partner="x", problem="y")
+    client = api.as_user(staff_of_org_a)
+    response = client.post(f"{URL}{cheque.pk}/spend/", {"repair_ticket": other.pk})
+    assert response.status_code == 400 and "repair_ticket" in response.json()["fields"]
+    response = client.post(f"{URL}{cheque.pk}/spend/", {"repair_ticket": ticket.pk})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["repair_ticket"], body["device"], body["use"]) == (ticket.pk, device.pk, "repair")
+    assert body["repair_reference"] == f"#{ticket.pk} Does not start"
+
+
 def test_it_redeems_an_issued_cheque_once(api, cheque, person, staff_of_org_a):
     client = api.as_user(staff_of_org_a)
     response = client.post(f"{URL}{cheque.pk}/redeem/", {"purpose": "e-mail set up"})
