@@ -1,0 +1,166 @@
+"""Forms of the staff desk. Each one validates against the user's own organisations only: a tag,
+participant or policy of another organisation reads as "not found", exactly like a typo."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inventory.choices import DeviceStatus
+from inventory.models import Device
+from loans.choices import ReturnCondition
+from loans.models import Cohort, LoanItem, LoanPolicy
+from organizations.models import Participant
+from organizations.permissions import Action, organization_ids_allowing
+
+SCAN_URL = re.compile(r"/s/([A-Za-z0-9]+)/?$")
+
+
+def writable_organization_ids(user) -> list[int] | None:
+    """Organisations where the user may check out and in; None means every one (superuser)."""
+    if user.is_superuser:
+        return None
+    return organization_ids_allowing(user, Action.CHANGE)
+
+
+def find_device(user, text: str) -> Device | None:
+    """A device of the user's organisations by asset tag or by its scanned label (URL or bare code)."""
+    text = text.strip()
+    match = SCAN_URL.search(text)
+    queryset = Device.objects.all()
+    org_ids = writable_organization_ids(user)
+    if org_ids is not None:
+        queryset = queryset.filter(organization_id__in=org_ids)
+    if match:
+        return queryset.filter(label_code=match.group(1)).first()
+    return (queryset.filter(asset_tag__iexact=text) | queryset.filter(label_code=text)).order_by("id").first()
+
+
+def split_tags(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", value or "") if part]
+
+
+class DeviceTagsForm(forms.Form):
+    tags = forms.CharField(
+        label=_("Device tag or scanned label"),
+        help_text=_("Scan the label or type the tag. For a kit, give several, separated by spaces."),
+        max_length=500,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.devices: list[Device] = []
+
+    def clean_tags(self):
+        value = self.cleaned_data["tags"]
+        devices, errors = [], []
+        for tag in split_tags(value):
+            device = find_device(self.user, tag)
+            if device is None:
+                errors.append(_("No device “%(tag)s” in your organisation.") % {"tag": tag})
+            elif device.status != DeviceStatus.AVAILABLE:
+                errors.append(
+                    _("%(tag)s cannot be lent: it is %(status)s.")
+                    % {"tag": device.asset_tag, "status": str(device.get_status_display()).lower()}
+                )
+            elif any(d.pk == device.pk for d in devices):
+                errors.append(_("%(tag)s is listed twice.") % {"tag": device.asset_tag})
+            else:
+                devices.append(device)
+        if not devices and not errors:
+            errors.append(_("Scan or type at least one device tag."))
+        if len({d.organization_id for d in devices}) > 1:
+            errors.append(_("These devices belong to different organisations."))
+        if errors:
+            raise forms.ValidationError(errors)
+        self.devices = devices
+        return value
+
+
+class ParticipantSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, reference or phone"), max_length=80, required=False)
+
+
+class ParticipantCreateForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["display_name", "phone", "preferred_language", "sms_consent", "reference"]
+
+
+class PolicyForm(forms.Form):
+    policy = forms.ModelChoiceField(label=_("Loan policy"), queryset=LoanPolicy.objects.none(), empty_label=None)
+    cohort = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        help_text=_("Only for a policy that lends until a course ends."),
+    )
+    accessories = forms.CharField(label=_("Accessories given"), max_length=255, required=False)
+    agreement_signed = forms.BooleanField(label=_("The participant signed the agreement"), required=False)
+
+    def __init__(self, *args, organization, devices, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = {d.kind for d in devices}
+        policies = LoanPolicy.objects.filter(organization=organization, is_active=True)
+        self.fields["policy"].queryset = policies.filter(device_kind__in=[*kinds, ""]).order_by("name")
+        self.fields["cohort"].queryset = Cohort.objects.filter(organization=organization).order_by("-starts_on")
+
+
+class CheckinForm(forms.Form):
+    tag = forms.CharField(label=_("Device tag or scanned label"), max_length=200)
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=ReturnCondition.choices, initial=ReturnCondition.GOOD, widget=forms.RadioSelect
+    )
+    accessories_returned = forms.CharField(label=_("Accessories returned"), max_length=255, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.item: LoanItem | None = None
+
+    def clean_tag(self):
+        tag = self.cleaned_data["tag"]
+        device = find_device(self.user, tag)
+        if device is None:
+            raise forms.ValidationError(_("No device “%(tag)s” in your organisation.") % {"tag": tag.strip()})
+        self.item = (
+            LoanItem.objects.filter(device=device, closed_at__isnull=True)
+            .select_related("loan__participant", "loan__organization", "device")
+            .first()
+        )
+        if self.item is None:
+            raise forms.ValidationError(_("%(tag)s is not out on loan.") % {"tag": device.asset_tag})
+        return tag
+
+
+class LabelsForm(forms.Form):
+    tags = forms.CharField(
+        label=_("Device tags"),
+        help_text=_("Separated by spaces or new lines."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.devices: list[Device] = []
+
+    def clean_tags(self):
+        value = self.cleaned_data["tags"]
+        missing = []
+        for tag in split_tags(value):
+            device = find_device(self.user, tag)
+            if device is None:
+                missing.append(tag)
+            elif device not in self.devices:
+                self.devices.append(device)
+        if missing:
+            raise forms.ValidationError(
+                _("Not found in your organisation: %(tags)s") % {"tags": ", ".join(missing[:20])}
+            )
+        if not self.devices:
+            raise forms.ValidationError(_("Scan or type at least one device tag."))
+        return value

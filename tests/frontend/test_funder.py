@@ -1,0 +1,70 @@
+"""Funder pages: the grants a funder user's funders pay, nothing personal, nothing of other funders."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import FunderFactory, GrantFactory
+from tests.loans.factories import DeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_funder_user_sees_their_grants_with_device_counts(funder_user, org_a, org_b):
+    from organizations.models import Grant
+
+    grant = Grant.objects.get(name="Laptops for A")
+    DeviceFactory(organization=org_a, grant=grant)
+    DeviceFactory(organization=org_a, grant=grant, status="on_loan")
+    GrantFactory(organization=org_b, funder=FunderFactory(name="Other fund"), name="Tablets for B")
+    client = Client()
+    client.force_login(funder_user)
+    response = client.get("/funder/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Laptops for A" in html and "Tablets for B" not in html
+    assert "<td>2</td><td>1</td>" in html
+
+
+def test_staff_without_a_funder_get_403(staff_of_org_a):
+    client = Client()
+    client.force_login(staff_of_org_a)
+    assert client.get("/funder/").status_code == 403
+
+
+def test_anonymous_users_must_log_in(client):
+    assert client.get("/funder/")["Location"].startswith("/desk/login/")
+
+
+def test_report_downloads_link_to_the_reports_app_when_it_is_there(funder_user):
+    from django.urls import NoReverseMatch, reverse
+
+    from organizations.models import Grant
+
+    grant = Grant.objects.get(name="Laptops for A")
+    client = Client()
+    client.force_login(funder_user)
+    html = client.get("/funder/").content.decode()
+    try:
+        url = reverse("report-grant", args=[grant.pk])
+    except NoReverseMatch:
+        assert "?format=pdf" not in html  # no reports app yet: no dead links
+    else:
+        assert f"{url}?format=pdf" in html and f"{url}?format=csv" in html
+
+
+def test_the_funder_page_takes_the_same_number_of_queries_for_1_and_20_grants(funder_user, org_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organizations.models import Grant
+
+    client = Client()
+    client.force_login(funder_user)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/funder/")
+    funder = Grant.objects.get(name="Laptops for A").funder
+    for n in range(19):
+        GrantFactory(organization=org_a, funder=funder, name=f"Grant {n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/funder/")
+    assert len(many) == len(one)
