@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test setup lint messages clean-embedded
+.PHONY: run test setup browser lint messages clean-embedded
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/ (API docs /api/docs/, admin /admin/) with a Celery worker and beat. Ctrl-C stops all."
 	exec $(BIN)/honcho start --procfile Procfile --port $(PORT) --env /dev/null
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's chromium (never a downloaded browser). Installed when we are root with
+# apt; elsewhere those tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
+		|| echo "could not install chromium: browser tests will be skipped"; \
+	fi
 
 lint: setup
 	$(BIN)/python -m ruff check .
