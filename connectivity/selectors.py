@@ -31,10 +31,12 @@ def packs_for_user(user) -> QuerySet[Pack]:
 
 def code_batches_for_user(user) -> QuerySet[CodeBatch]:
     return scope_to_user(
-        CodeBatch.objects.select_related("programme", "grant").annotate(
+        CodeBatch.objects.select_related("programme", "grant")
+        .annotate(
             code_count=Count("codes"),
             available_count=Count("codes", filter=Q(codes__status="available")),
-        ).order_by("-imported_at", "-id"),  # Meta.ordering is dropped by aggregation
+        )
+        .order_by("-imported_at", "-id"),  # Meta.ordering is dropped by aggregation
         user,
     )
 
@@ -52,9 +54,9 @@ def code_reveals_for_user(user) -> QuerySet[CodeRevealLog]:
 
 def digicheque_batches_for_user(user) -> QuerySet[DigichequeBatch]:
     return scope_to_user(
-        DigichequeBatch.objects.select_related("grant").annotate(
-            in_stock_count=Count("cheques", filter=Q(cheques__status=DigichequeStatus.IN_STOCK))
-        ).order_by("-purchased_on", "-id"),
+        DigichequeBatch.objects.select_related("grant")
+        .annotate(in_stock_count=Count("cheques", filter=Q(cheques__status=DigichequeStatus.IN_STOCK)))
+        .order_by("-purchased_on", "-id"),
         user,
     )
 
