@@ -24,3 +24,26 @@ class LoanStatus(models.TextChoices):
     LOST = "lost", _("Lost or stolen")
     GIVEN = "given", _("Given to the participant")
     WRITTEN_OFF = "written_off", _("Written off")
+
+
+class ReturnCondition(models.TextChoices):
+    GOOD = "good", _("Good: can be lent again")
+    DAMAGED = "damaged", _("Damaged: needs a repair")
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Device offered")
+    FULFILLED = "fulfilled", _("Device lent")
+    EXPIRED = "expired", _("Offer expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentKind(models.TextChoices):
+    FEE = "fee", _("Rental fee")
+    DEPOSIT = "deposit", _("Deposit")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")

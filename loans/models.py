@@ -12,7 +12,7 @@ from inventory.choices import DeviceKind
 from inventory.models import Device
 from organizations.models import Organization, Participant, _choices_check
 
-from .choices import FeePeriod, LoanStatus, PeriodKind, RenewalMode
+from .choices import FeePeriod, LoanStatus, PaymentKind, PaymentMethod, PeriodKind, RenewalMode, WaitlistStatus
 
 
 def default_reminder_offsets() -> list[int]:
@@ -161,6 +161,8 @@ class Loan(models.Model):
         verbose_name=_("checked in by"),
     )
     note = models.TextField(_("note"), blank=True)
+    agreement_required = models.BooleanField(_("signed agreement required"), default=False)
+    agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -229,3 +231,129 @@ class LoanItem(models.Model):
 
     def __str__(self):
         return f"{self.device} in loan #{self.loan_id}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def pending(self):
+        """Still in line or holding an offer: what blocks a renewal when the policy says so."""
+        return self.filter(status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED])
+
+
+class WaitlistEntry(models.Model):
+    """A participant waiting for a device kind; first come, first offered."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="waitlist_entries", verbose_name=_("organisation")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("participant")
+    )
+    device_kind = models.CharField(_("device kind"), max_length=20, choices=DeviceKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    offer_days = models.PositiveSmallIntegerField(
+        _("offer valid for (days)"), default=3, help_text=_("How long an offered device is kept for this person.")
+    )
+    offered_device = models.ForeignKey(
+        Device,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_offers",
+        verbose_name=_("offered device"),
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_on = models.DateField(_("offer expires on"), null=True, blank=True)
+    loan = models.ForeignKey(
+        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("loan")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        constraints = [
+            _choices_check("status", WaitlistStatus.choices),
+            _choices_check("device_kind", DeviceKind.choices),
+            models.UniqueConstraint(
+                fields=["participant", "device_kind"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_pending_per_kind",
+            ),
+            # A device is offered to one person at a time.
+            models.UniqueConstraint(
+                fields=["offered_device"], condition=Q(status="offered"), name="waitlist_one_offer_per_device"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "device_kind", "created_at"],
+                condition=Q(status="waiting"),
+                name="waitlist_waiting_line",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} waits for {self.get_device_kind_display()}"
+
+
+class Payment(models.Model):
+    """A fee or deposit received in cash or by transfer (no payment processor); refunds are marked, not deleted."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="loan_payments", verbose_name=_("organisation")
+    )
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="payments", verbose_name=_("loan"))
+    kind = models.CharField(_("kind"), max_length=10, choices=PaymentKind.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("refunded by"),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            _choices_check("kind", PaymentKind.choices),
+            _choices_check("method", PaymentMethod.choices),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["loan", "kind"], name="payment_loan_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} EUR (loan #{self.loan_id})"

@@ -1,5 +1,16 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("loan-policies", views.LoanPolicyViewSet, basename="loanpolicy")
+router.register("cohorts", views.CohortViewSet, basename="cohort")
+router.register("loans", views.LoanViewSet, basename="loan")
+router.register("waitlist", views.WaitlistViewSet, basename="waitlist")
+router.register("loan-payments", views.PaymentViewSet, basename="payment")
+
+urlpatterns = [
+    path("public/loans/<str:token>/", views.PublicLoanView.as_view(), name="public-loan"),
+    *router.urls,
+]

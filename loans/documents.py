@@ -1,0 +1,242 @@
+"""Loan agreement/receipt and loan-to-own handover PDFs, in the participant's language, with the loan card QR code.
+
+Arabic-speaking participants get the French document for now: reportlab needs reshaping and a bundled
+font to draw Arabic correctly (see STACK-NOTES.md), which is left for later.
+"""
+
+import io
+
+import qrcode
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from .choices import FeePeriod
+from .models import Loan
+
+DOCUMENT_LANGUAGES = ("nl", "fr", "en")
+MARGIN = 20 * mm
+WIDTH, HEIGHT = A4
+
+
+def document_language(loan: Loan) -> str:
+    language = loan.participant.preferred_language
+    return language if language in DOCUMENT_LANGUAGES else "fr"
+
+
+def loan_card_url(loan: Loan) -> str:
+    return f"{settings.SITE_URL}/l/{loan.public_token}"
+
+
+def _qr_image(url: str) -> ImageReader:
+    image = qrcode.make(url, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+class _Writer:
+    """A top-to-bottom text cursor over a reportlab canvas, adding pages as needed."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self.y = HEIGHT - MARGIN
+
+    def space(self, height: float) -> None:
+        if self.y - height < MARGIN:
+            self.canvas.showPage()
+            self.y = HEIGHT - MARGIN
+        self.y -= height
+
+    def line(self, text: str, *, size: float = 10, bold: bool = False, indent: float = 0) -> None:
+        font = "Helvetica-Bold" if bold else "Helvetica"
+        width = WIDTH - 2 * MARGIN - indent
+        for part in simpleSplit(str(text), font, size, width) or [""]:
+            self.space(size * 1.45)
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(MARGIN + indent, self.y, part)
+
+
+def _money(amount) -> str:
+    return formats.number_format(amount, decimal_pos=2) + " EUR"
+
+
+def _fee_text(loan: Loan) -> str:
+    if not loan.fee_amount:
+        return _("Rental fee: none")
+    period = {
+        FeePeriod.ONCE: _("once"),
+        FeePeriod.WEEK: _("per week"),
+        FeePeriod.MONTH: _("per month"),
+    }[loan.fee_period]
+    return _("Rental fee: %(amount)s %(period)s") % {"amount": _money(loan.fee_amount), "period": period}
+
+
+def _header(writer: _Writer, loan: Loan, title: str) -> None:
+    organization = loan.organization
+    writer.line(organization.name, size=14, bold=True)
+    details = [organization.address, str(organization.phone) if organization.phone else "", organization.opening_hours]
+    writer.line(" - ".join(d for d in details if d), size=9)
+    writer.space(8)
+    writer.line(title, size=16, bold=True)
+    writer.space(4)
+    writer.line(_("Loan number: %(number)s") % {"number": loan.pk})
+    writer.line(_("Borrower: %(name)s") % {"name": loan.participant.display_name})
+
+
+def _items(writer: _Writer, loan: Loan, *, only_open: bool = False) -> None:
+    writer.space(6)
+    writer.line(_("What you receive"), size=12, bold=True)
+    for item in loan.items.select_related("device").order_by("id"):
+        if only_open and item.closed_at is not None:
+            continue
+        device = item.device
+        parts = [
+            str(device.get_kind_display()),
+            " ".join(p for p in (device.make, device.model) if p),
+            _("asset tag %(tag)s") % {"tag": device.asset_tag},
+        ]
+        if device.serial:
+            parts.append(_("serial number %(serial)s") % {"serial": device.serial})
+        writer.line("- " + ", ".join(p for p in parts if p), indent=4)
+        if item.accessories:
+            writer.line(_("Accessories: %(list)s") % {"list": item.accessories}, indent=12)
+
+
+def _signatures(writer: _Writer) -> None:
+    writer.space(24)
+    canvas = writer.canvas
+    half = (WIDTH - 2 * MARGIN) / 2
+    writer.space(30)
+    canvas.line(MARGIN, writer.y, MARGIN + half - 10 * mm, writer.y)
+    canvas.line(MARGIN + half, writer.y, WIDTH - MARGIN, writer.y)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(MARGIN, writer.y - 12, _("Signature of the borrower"))
+    canvas.drawString(MARGIN + half, writer.y - 12, _("Signature for the organisation"))
+    writer.space(22)
+    writer.line(_("Date: ____________________"), size=9)
+
+
+def _qr_block(writer: _Writer, loan: Loan) -> None:
+    size = 38 * mm
+    writer.space(size + 10)
+    url = loan_card_url(loan)
+    writer.canvas.drawImage(_qr_image(url), MARGIN, writer.y, width=size, height=size)
+    text_x = MARGIN + size + 6 * mm
+    writer.canvas.setFont("Helvetica-Bold", 11)
+    writer.canvas.drawString(text_x, writer.y + size - 14, _("Your loan card"))
+    writer.canvas.setFont("Helvetica", 9)
+    lines = simpleSplit(
+        _("Scan this code with your phone to see what you borrowed, until when, and whom to call."),
+        "Helvetica",
+        9,
+        WIDTH - MARGIN - text_x,
+    )
+    for index, text in enumerate(lines):
+        writer.canvas.drawString(text_x, writer.y + size - 30 - index * 12, text)
+    writer.canvas.setFont("Helvetica", 8)
+    writer.canvas.drawString(text_x, writer.y + 6, url)
+
+
+def agreement_pdf(loan: Loan) -> bytes:
+    """The loan agreement and receipt the participant signs and takes home."""
+    buffer = io.BytesIO()
+    with translation.override(document_language(loan)):
+        canvas = Canvas(buffer, pagesize=A4)
+        canvas.setTitle(_("Loan agreement and receipt"))
+        writer = _Writer(canvas)
+        _header(writer, loan, _("Loan agreement and receipt"))
+        writer.line(_("Start date: %(date)s") % {"date": formats.date_format(loan.started_on, "DATE_FORMAT")})
+        if loan.cohort_id:
+            due = _("Bring it back by %(date)s (the end of the course %(course)s).") % {
+                "date": formats.date_format(loan.due_on, "DATE_FORMAT"),
+                "course": loan.cohort.name,
+            }
+        else:
+            due = _("Bring it back by %(date)s.") % {"date": formats.date_format(loan.due_on, "DATE_FORMAT")}
+        writer.line(due, bold=True)
+        _items(writer, loan)
+        writer.space(6)
+        writer.line(_("Money"), size=12, bold=True)
+        writer.line(_fee_text(loan))
+        writer.line(
+            _("Deposit: %(amount)s (given back when you return everything)") % {"amount": _money(loan.deposit_amount)}
+        )
+
+        writer.space(6)
+        writer.line(_("The rules in plain words"), size=12, bold=True)
+        rules = [
+            _("The device belongs to %(organization)s. You may use it at home. Please take good care of it.")
+            % {"organization": loan.organization.name},
+            _("Bring it back with everything listed above by the date above."),
+        ]
+        if loan.renewal_days and loan.max_renewals:
+            rules.append(
+                _("You may ask to keep it longer %(count)s time(s), %(days)s days each time.")
+                % {"count": loan.max_renewals, "days": loan.renewal_days}
+            )
+        rules += [
+            _("Late? There is no fine. We will send you a reminder and call you."),
+            _("Lost, stolen or broken? Tell us as soon as you can. You will not be blamed for an accident."),
+            _("Before the device goes to someone else, everything on it is erased. Keep copies of your files."),
+        ]
+        for rule in rules:
+            writer.line("- " + rule, indent=4)
+        writer.space(6)
+        _qr_block(writer, loan)
+        _signatures(writer)
+        canvas.showPage()
+        canvas.save()
+    return buffer.getvalue()
+
+
+def handover_pdf(loan: Loan) -> bytes:
+    """The handover document of a loan-to-own: the devices now belong to the participant."""
+    buffer = io.BytesIO()
+    with translation.override(document_language(loan)):
+        canvas = Canvas(buffer, pagesize=A4)
+        canvas.setTitle(_("Handover document"))
+        writer = _Writer(canvas)
+        _header(writer, loan, _("Handover document"))
+        when = loan.closed_at or loan.updated_at
+        writer.line(
+            _("Date of handover: %(date)s") % {"date": formats.date_format(translation_localdate(when), "DATE_FORMAT")}
+        )
+        writer.space(6)
+        writer.line(
+            _("%(organization)s gives the devices below to %(name)s. From today they belong to %(name)s.")
+            % {"organization": loan.organization.name, "name": loan.participant.display_name}
+        )
+        writer.line(_("They are given as they are, free of charge, without a warranty."))
+        writer.space(4)
+        writer.line(_("What you receive"), size=12, bold=True)
+        for item in loan.items.select_related("device").order_by("id"):
+            if item.return_condition:  # returned before the handover
+                continue
+            device = item.device
+            text = ", ".join(
+                p
+                for p in (
+                    str(device.get_kind_display()),
+                    " ".join(p for p in (device.make, device.model) if p),
+                    _("asset tag %(tag)s") % {"tag": device.asset_tag},
+                    _("serial number %(serial)s") % {"serial": device.serial} if device.serial else "",
+                )
+                if p
+            )
+            writer.line("- " + text, indent=4)
+        _signatures(writer)
+        canvas.showPage()
+        canvas.save()
+    return buffer.getvalue()
+
+
+def translation_localdate(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).date()

@@ -1,0 +1,51 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from inventory.choices import DeviceKind
+
+from .models import Loan, Payment, WaitlistEntry
+from .services import today
+
+
+class LoanFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue (open, due before today in Europe/Brussels)")
+    )
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
+    device = django_filters.NumberFilter(field_name="items__device", label=_("Device id"), distinct=True)
+
+    class Meta:
+        model = Loan
+        fields = ["organization", "status", "participant", "policy", "cohort"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Loan.objects.overdue(on=today())
+        if value:
+            # Ordered by due date so PostgreSQL walks the partial index loan_open_due in order.
+            return queryset.overdue(on=today()).order_by("due_on", "id")
+        return queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.exclude(status="active")
+
+
+class WaitlistFilter(django_filters.FilterSet):
+    device_kind = django_filters.ChoiceFilter(choices=DeviceKind.choices)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["organization", "status", "participant", "device_kind"]
+
+
+class PaymentFilter(django_filters.FilterSet):
+    refunded = django_filters.BooleanFilter(field_name="refunded_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Payment
+        fields = ["organization", "loan", "kind", "method"]

@@ -1,0 +1,87 @@
+"""Reads on loans, scoped to the caller; the public loan card's payload is built here and only here."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import translation
+
+from organizations.selectors import scope_to_user
+
+from .choices import LoanStatus
+from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
+from .services import renewals_left, today
+
+
+def loans_for_user(user) -> QuerySet[Loan]:
+    """Loans of the caller's organisations with everything the list shows, in a fixed number of queries."""
+    items = LoanItem.objects.select_related("device").order_by("id")
+    queryset = Loan.objects.select_related("organization", "participant", "policy", "cohort").prefetch_related(
+        Prefetch("items", queryset=items)
+    )
+    return scope_to_user(queryset, user)
+
+
+def loan_policies_for_user(user) -> QuerySet[LoanPolicy]:
+    return scope_to_user(LoanPolicy.objects.all(), user)
+
+
+def cohorts_for_user(user) -> QuerySet[Cohort]:
+    return scope_to_user(Cohort.objects.all(), user)
+
+
+def waitlist_for_user(user) -> QuerySet[WaitlistEntry]:
+    return scope_to_user(WaitlistEntry.objects.select_related("participant", "offered_device"), user)
+
+
+def payments_for_user(user) -> QuerySet[Payment]:
+    return scope_to_user(Payment.objects.select_related("received_by", "refunded_by"), user)
+
+
+def loan_by_public_token(token: str) -> Loan | None:
+    """The loan a loan card points at; None for an unknown or revoked token."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Loan.objects.select_related("organization", "participant")
+        .prefetch_related(Prefetch("items", queryset=LoanItem.objects.select_related("device").order_by("id")))
+        .filter(public_token=token, token_revoked_at__isnull=True)
+        .first()
+    )
+
+
+def loan_public_payload(loan: Loan) -> dict:
+    """What the participant's loan card may show, nothing more: no surname, no phone, no serial numbers.
+
+    Labels are in the participant's language. Other apps (connectivity codes, digicheques) add their
+    keys to this dict.
+    """
+    participant = loan.participant
+    organization = loan.organization
+    language = participant.preferred_language if participant.preferred_language in ("nl", "fr", "en") else "fr"
+    is_open = loan.status == LoanStatus.ACTIVE
+    with translation.override(language):
+        items = [
+            {
+                "kind": item.device.kind,
+                "kind_label": str(item.device.get_kind_display()),
+                "asset_tag": item.device.asset_tag,
+                "returned": item.closed_at is not None,
+            }
+            for item in loan.items.all()
+        ]
+        status_label = str(loan.get_status_display())
+    return {
+        "language": language,
+        "first_name": participant.first_name or (participant.display_name[:1] if participant.display_name else ""),
+        "status": loan.status,
+        "status_label": status_label,
+        "started_on": loan.started_on.isoformat(),
+        "due_on": loan.due_on.isoformat(),
+        "is_overdue": is_open and loan.due_on < today(),
+        "renewals_left": renewals_left(loan) if is_open and loan.renewal_days else 0,
+        "items": items,
+        "organization": {
+            "name": organization.name,
+            "phone": str(organization.phone) if organization.phone else "",
+            "address": organization.address,
+            "opening_hours": organization.opening_hours,
+        },
+    }

@@ -1,0 +1,111 @@
+"""The public loan card JSON, the agreement PDF and the overdue follow-up tasks."""
+
+import io
+import unicodedata
+
+import pytest
+from django.conf import settings
+from pypdf import PdfReader
+
+from loans import documents, services
+from loans.tasks import loans_daily_task
+from organizations.models import StaffTask
+
+from .conftest import backdate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_public_card_shows_only_what_the_participant_needs(api, lend, device_a):
+    loan = lend(devices=[device_a])
+    response = api.as_user(None).get(f"/api/v1/public/loans/{loan.public_token}/")
+    assert response.status_code == 200
+    data = response.data
+    assert data["first_name"] == "Marc"
+    assert "Dubois" not in str(data)
+    assert [(i["kind"], i["asset_tag"], i["returned"]) for i in data["items"]] == [("laptop", "OA-0001", False)]
+    assert data["due_on"] == loan.due_on.isoformat()
+    assert data["renewals_left"] == 2 and data["status"] == "active"
+    assert data["organization"]["name"] == "Org A" and data["organization"]["opening_hours"]
+    assert "serial" not in str(data).lower() and "phone" not in str(data["items"])
+
+
+def test_an_unknown_or_revoked_token_is_not_found(api, staff_of_org_a, lend):
+    loan = lend()
+    client = api.as_user(None)
+    assert client.get("/api/v1/public/loans/not-a-token/").status_code == 404
+    api.as_user(staff_of_org_a).post(f"/api/v1/loans/{loan.pk}/revoke-token/")
+    assert api.as_user(None).get(f"/api/v1/public/loans/{loan.public_token}/").status_code == 404
+
+
+def test_a_rotated_token_replaces_the_old_one(api, staff_of_org_a, lend):
+    loan = lend()
+    old = loan.public_token
+    new = api.as_user(staff_of_org_a).post(f"/api/v1/loans/{loan.pk}/rotate-token/").data["public_token"]
+    assert new != old and len(new) >= 22
+    client = api.as_user(None)
+    assert client.get(f"/api/v1/public/loans/{old}/").status_code == 404
+    assert client.get(f"/api/v1/public/loans/{new}/").status_code == 200
+
+
+def test_the_public_card_is_rate_limited_per_address(api, lend, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public_token": "3/minute"},
+    }
+    from rest_framework.throttling import ScopedRateThrottle
+
+    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    try:
+        client = api.as_user(None)
+        codes = [client.get("/api/v1/public/loans/guess/", REMOTE_ADDR="10.0.0.1").status_code for _ in range(4)]
+        assert codes == [404, 404, 404, 429]
+        assert client.get("/api/v1/public/loans/guess/", REMOTE_ADDR="10.0.0.2").status_code == 404
+    finally:
+        from rest_framework.settings import api_settings
+
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def _pdf_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("nl", "Uitleenovereenkomst en ontvangstbewijs"), ("fr", "Contrat de prêt et reçu"), ("en", "Loan agreement")],
+)
+def test_the_agreement_is_in_the_participants_language_with_the_loan_card(
+    lend, participant_a, device_a, language, title
+):
+    participant_a.preferred_language = language
+    participant_a.save()
+    loan = lend(devices=[device_a], accessories="charger")
+    text = _pdf_text(documents.agreement_pdf(loan))
+    assert title in text
+    assert "Marc Dubois" in text and "OA-0001" in text and device_a.serial in text and "charger" in text
+    assert f"{settings.SITE_URL}/l/{loan.public_token}" in text
+    assert "Org A" in text
+
+
+def test_the_agreement_pdf_endpoint(api, staff_of_org_a, lend):
+    loan = lend()
+    response = api.as_user(staff_of_org_a).get(f"/api/v1/loans/{loan.pk}/agreement-pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_handover_document_names_the_new_owner(lend, device_a):
+    loan = services.loan_give(loan=lend(devices=[device_a]), by=None)
+    text = _pdf_text(documents.handover_pdf(loan))
+    assert "Marc Dubois" in text and "OA-0001" in text and "Document de remise" in text
+
+
+def test_a_long_overdue_loan_gets_one_follow_up_task(lend):
+    late = backdate(lend(), due_days_ago=8)  # follow-up after 7 days
+    backdate(lend(), due_days_ago=3)
+    loans_daily_task.delay()
+    loans_daily_task.delay()
+    task = StaffTask.objects.get()
+    assert task.kind == "loan_follow_up" and task.related == late and task.participant == late.participant
+    assert task.key == f"loan-follow-up:{late.pk}:{late.due_on}"
