@@ -250,7 +250,21 @@ CELERY_BEAT_SCHEDULE = {
     "connectivity-codes-expire": {"task": "connectivity.codes_expire", "schedule": crontab(hour=2, minute=10)},
     "connectivity-cheques-expire": {"task": "connectivity.digicheques_expire", "schedule": crontab(hour=2, minute=20)},
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},
+    "sms-reminders": {"task": "messaging.tasks.sms_reminders_task", "schedule": 120.0},
 }
+
+# SMS (see README "Messaging"): console|locmem|twilio|http or a dotted path to a backend class.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_SENDING_HOURS = tuple(env.list("SMS_SENDING_HOURS", default=["09:00", "20:00"]))
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_FROM = env.str("SMS_HTTP_FROM", default="Lendwise")
+SMS_HTTP_WEBHOOK_SECRET = env.str("SMS_HTTP_WEBHOOK_SECRET", default="")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,14 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("sms/messages", views.OutboundMessageViewSet, basename="sms-message")
+router.register("sms/opt-outs", views.SmsOptOutViewSet, basename="sms-opt-out")
+
+urlpatterns = [
+    path("sms/status/<str:provider>/", views.StatusWebhookView.as_view(), name="sms-status-webhook"),
+    path("sms/inbound/<str:provider>/", views.InboundWebhookView.as_view(), name="sms-inbound-webhook"),
+    *router.urls,
+]

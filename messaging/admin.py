@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from backend.api.errors import DomainError
+from organizations.admin_base import TenantAdmin
+
+from . import services
+from .models import OutboundMessage, SendingHours, SmsOptOut
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(TenantAdmin):
+    list_display = [
+        "created_at",
+        "organization",
+        "participant",
+        "to",
+        "template",
+        "language",
+        "status",
+        "blocked_reason",
+        "segments",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "blocked_reason", "template", "language", "encoding", "backend", "organization"]
+    search_fields = ["to", "body", "participant__display_name", "idempotency_key", "provider_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organization", "participant"]
+    actions = ["resend_selected"]
+    readonly_fields = [field.name for field in OutboundMessage._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
+        return False  # messages are created by the application, never typed in
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the log is the proof of what was (not) sent
+
+    @admin.action(description=_("Send the selected failed messages again"))
+    def resend_selected(self, request, queryset):
+        done = 0
+        for message in queryset:
+            try:
+                services.message_resend(message=message, by=request.user, reason=str(_("Resent from the back office")))
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{message}: {exc.message}", messages.WARNING)
+        if done:
+            self.message_user(request, _("%(count)d message(s) queued again.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(TenantAdmin):
+    list_display = ["received_at", "organization", "participant", "phone", "channel", "keyword"]
+    list_filter = ["channel", "organization"]
+    search_fields = ["participant__display_name", "phone"]
+    list_select_related = ["organization", "participant"]
+    autocomplete_fields = ["participant"]
+
+
+@admin.register(SendingHours)
+class SendingHoursAdmin(TenantAdmin):
+    list_display = ["organization", "starts_at", "ends_at"]

@@ -1,0 +1,523 @@
+"""Writes on SMS messages. The database is the queue; see OutboundMessage for the guarantees."""
+
+import datetime
+import logging
+import unicodedata
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.api.errors import DomainError
+from organizations.choices import StaffTaskKind
+from organizations.models import Organization, Participant
+
+from . import texts
+from .backends import SmsError, SmsOutcomeUnknown, get_backend
+from .choices import BlockedReason, MessageStatus, OptOutChannel
+from .encoding import sms_size
+from .models import OutboundMessage, SendingHours, SmsOptOut
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+STOP_KEYWORDS = frozenset({"STOP", "ARRET", "STOPPEN", "STOPALL", "UNSUBSCRIBE", "DESINSCRIPTION", "UITSCHRIJVEN"})
+
+
+# --- time and sending hours -------------------------------------------------------------------
+
+
+def organization_zone(organization: Organization) -> ZoneInfo:
+    return ZoneInfo(organization.time_zone or settings.TIME_ZONE)
+
+
+def local_today(organization: Organization, *, now: datetime.datetime | None = None) -> datetime.date:
+    """The calendar date in the organisation's time zone (Europe/Brussels), whatever the UTC date is."""
+    return (now or timezone.now()).astimezone(organization_zone(organization)).date()
+
+
+def sending_hours(organization: Organization) -> tuple[datetime.time, datetime.time]:
+    try:
+        hours = organization.sms_sending_hours
+    except SendingHours.DoesNotExist:
+        start, end = settings.SMS_SENDING_HOURS
+        return datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
+    return hours.starts_at, hours.ends_at
+
+
+def in_sending_hours(organization: Organization, *, now: datetime.datetime | None = None) -> bool:
+    start, end = sending_hours(organization)
+    local = (now or timezone.now()).astimezone(organization_zone(organization)).time()
+    return start <= local < end
+
+
+# --- building a message -----------------------------------------------------------------------
+
+
+def recipient_problem(participant: Participant | None) -> tuple[str, str]:
+    """(E.164 number, "") when the participant may get an SMS, else ("" or the number, reason)."""
+    if participant is None or not participant.phone:
+        return "", BlockedReason.NO_PHONE
+    number = participant.phone
+    if not getattr(number, "is_valid", lambda: False)():
+        return "", BlockedReason.INVALID_NUMBER
+    e164 = number.as_e164
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return e164, BlockedReason.NOT_MOBILE
+    if not participant.is_active:
+        return e164, BlockedReason.INACTIVE
+    if not participant.sms_consent:
+        return e164, BlockedReason.NO_CONSENT
+    return e164, ""
+
+
+def organization_phone(organization: Organization) -> str:
+    if not organization.phone:
+        return ""
+    return phonenumbers.format_number(organization.phone, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def loan_card_url(public_token: str, *, revoked: bool = False) -> str:
+    return settings.SITE_URL if revoked else f"{settings.SITE_URL}/l/{public_token}"
+
+
+def _build(
+    *,
+    organization: Organization,
+    participant: Participant | None,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    content_type_id: int | None = None,
+    object_id: int | None = None,
+    scheduled_for: datetime.datetime | None = None,
+) -> OutboundMessage:
+    language = participant.preferred_language if participant else texts.FALLBACK_LANGUAGE
+    if language not in texts.SUPPORTED_LANGUAGES:
+        language = texts.FALLBACK_LANGUAGE
+    body = texts.render(
+        template, language, org=organization.name, phone=organization_phone(organization), context=context
+    )
+    size = sms_size(body)
+    to, problem = recipient_problem(participant)
+    return OutboundMessage(
+        organization=organization,
+        participant=participant,
+        to=to,
+        language=language,
+        template=template,
+        body=body,
+        encoding=size.encoding,
+        segments=size.segments,
+        content_type_id=content_type_id,
+        object_id=object_id,
+        scheduled_for=scheduled_for or timezone.now(),
+        status=MessageStatus.CANCELLED if problem else MessageStatus.QUEUED,
+        blocked_reason=problem,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _enqueue_send(message_id: int) -> None:
+    """Ask a worker to send now. If the broker is down the message stays queued: the beat scan sends it."""
+    from .tasks import sms_send_task
+
+    try:
+        sms_send_task.apply_async((message_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure only delays the message
+        logger.warning("broker unavailable; SMS %s stays queued for the next scan", message_id, exc_info=True)
+
+
+@transaction.atomic
+def sms_queue(
+    *,
+    organization: Organization,
+    participant: Participant | None,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    related=None,
+    scheduled_for: datetime.datetime | None = None,
+) -> OutboundMessage:
+    """Store an SMS once per `idempotency_key` (a second call returns the first message unchanged).
+
+    Rendered in the participant's language; without consent or a mobile number it is stored as
+    not sendable (`cancelled` with `blocked_reason`) so staff see why. Sending happens after commit.
+    """
+    existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    message = _build(
+        organization=organization,
+        participant=participant,
+        template=template,
+        context=context,
+        idempotency_key=idempotency_key,
+        content_type_id=ContentType.objects.get_for_model(related).id if related is not None else None,
+        object_id=related.pk if related is not None else None,
+        scheduled_for=scheduled_for,
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    if message.status == MessageStatus.QUEUED:
+        message_id = message.id
+        transaction.on_commit(lambda: _enqueue_send(message_id), robust=True)
+    return message
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def _review_task(message: OutboundMessage, why: str) -> None:
+    from organizations.services import staff_task_ensure
+
+    staff_task_ensure(
+        organization=message.organization,
+        kind=StaffTaskKind.MESSAGE_REVIEW,
+        key=f"sms-review:{message.pk}",
+        title=_("Check with %(name)s whether this SMS arrived: %(why)s")
+        % {"name": message.participant or message.to, "why": why},
+        due_on=local_today(message.organization),
+        participant=message.participant,
+        related=message,
+    )
+
+
+def _obsolete(message: OutboundMessage) -> bool:
+    """A loan reminder whose loan was returned or got a new due date since it was created."""
+    if message.template != "loan_reminder" or message.object_id is None:
+        return False
+    from loans.models import Loan
+
+    loan = Loan.objects.filter(pk=message.object_id).only("status", "due_on").first()
+    if loan is None or not Loan.objects.open().filter(pk=loan.pk).exists():
+        return True
+    parts = message.idempotency_key.split(":")
+    return len(parts) >= 3 and parts[0] == "loan-reminder" and parts[2] != loan.due_on.isoformat()
+
+
+def message_send(*, message_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one queued message at most once.
+
+    The message is claimed with a conditional UPDATE (queued -> sending) that is committed before
+    the provider is called; a second sender finds nothing to claim. If the worker dies after the
+    claim, the message stays `sending` and `messages_mark_stale` hands it to staff: never resent.
+    Must run outside a transaction (a Celery task), so the claim is visible to other workers.
+    """
+    now = now or timezone.now()
+    message = (
+        OutboundMessage.objects.select_related("organization", "participant", "organization__sms_sending_hours")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.status != MessageStatus.QUEUED or message.scheduled_for > now:
+        return "skipped"
+    if not in_sending_hours(message.organization, now=now):
+        return "outside_hours"
+    _to, problem = recipient_problem(message.participant)
+    if not problem and _obsolete(message):
+        problem = BlockedReason.OBSOLETE
+    if problem:
+        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED, blocked_reason=problem, updated_at=now
+        )
+        return "blocked"
+    try:
+        backend = get_backend()
+    except SmsError as exc:
+        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            last_error=str(exc)[:1000], updated_at=now
+        )
+        logger.error("SMS backend not usable: %s", exc)
+        return "backend_unavailable"
+    claimed = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, backend=backend.name, updated_at=now
+    )
+    if not claimed:
+        return "skipped"
+    message.attempts += 1
+    message.backend = backend.name
+    sending = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING)
+    try:
+        provider_id = backend.send(message)
+    except SmsOutcomeUnknown as exc:
+        sending.update(status=MessageStatus.UNKNOWN, last_error=str(exc)[:1000], updated_at=timezone.now())
+        _review_task(message, str(exc))
+        return "unknown"
+    except SmsError as exc:
+        if exc.permanent or message.attempts >= MAX_ATTEMPTS:
+            sending.update(status=MessageStatus.FAILED, last_error=str(exc)[:1000], updated_at=timezone.now())
+            return "failed"
+        retry_at = timezone.now() + datetime.timedelta(minutes=2**message.attempts)
+        sending.update(
+            status=MessageStatus.QUEUED, scheduled_for=retry_at, last_error=str(exc)[:1000], updated_at=timezone.now()
+        )
+        return "retry"
+    except Exception as exc:
+        # An unexpected error after the claim: we cannot know whether the provider took it.
+        sending.update(status=MessageStatus.UNKNOWN, last_error=repr(exc)[:1000], updated_at=timezone.now())
+        _review_task(message, exc.__class__.__name__)
+        logger.exception("SMS %s: unexpected error while sending", message.pk)
+        return "unknown"
+    sending.update(
+        status=MessageStatus.SENT,
+        provider_id=provider_id,
+        sent_at=timezone.now(),
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return "sent"
+
+
+def messages_send_due(*, now: datetime.datetime | None = None, limit: int = 2000) -> dict[str, int]:
+    """Send queued messages whose time has come, for organisations now inside their sending hours."""
+    now = now or timezone.now()
+    queued = OutboundMessage.objects.sendable(now=now)
+    org_ids = set(queued.values_list("organization_id", flat=True).distinct())
+    open_ids = [
+        org.id
+        for org in Organization.objects.filter(id__in=org_ids).select_related("sms_sending_hours")
+        if in_sending_hours(org, now=now)
+    ]
+    ids = list(
+        queued.filter(organization_id__in=open_ids).order_by("scheduled_for", "id").values_list("id", flat=True)[:limit]
+    )
+    outcomes: dict[str, int] = {}
+    for message_id in ids:
+        outcome = message_send(message_id=message_id, now=now)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def messages_mark_stale(*, now: datetime.datetime | None = None) -> int:
+    """Claimed but never finished (the worker died mid-send): mark `unknown` for staff, never resend."""
+    now = now or timezone.now()
+    count = 0
+    stale = OutboundMessage.objects.stale_claims(older_than=now - CLAIM_TIMEOUT).select_related(
+        "organization", "participant"
+    )
+    for message in stale:
+        updated = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.UNKNOWN,
+            last_error=_("The sender stopped while sending; it may or may not have arrived."),
+            updated_at=now,
+        )
+        if updated:
+            _review_task(message, _("the sender stopped while sending"))
+            count += 1
+    return count
+
+
+@transaction.atomic
+def message_resend(*, message: OutboundMessage, by, reason: str) -> OutboundMessage:
+    """Staff ask to send a failed (or unknown) message again: a new message with a new key, who and why."""
+    if message.status not in (MessageStatus.FAILED, MessageStatus.UNKNOWN):
+        raise DomainError(
+            "message_not_resendable",
+            _("Only a failed SMS, or one whose outcome is unknown, can be sent again."),
+            fields={"status": [message.get_status_display()]},
+        )
+    locked = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    number = locked.resends.count() + 1
+    participant = locked.participant
+    if participant is not None:
+        participant.refresh_from_db()
+    to, problem = recipient_problem(participant)
+    size = sms_size(locked.body)
+    copy = OutboundMessage.objects.create(
+        organization=locked.organization,
+        participant=participant,
+        to=to,
+        language=locked.language,
+        template=locked.template,
+        body=locked.body,
+        encoding=size.encoding,
+        segments=size.segments,
+        content_type_id=locked.content_type_id,
+        object_id=locked.object_id,
+        status=MessageStatus.CANCELLED if problem else MessageStatus.QUEUED,
+        blocked_reason=problem,
+        idempotency_key=f"{locked.idempotency_key}:resend{number}"[-160:],
+        resend_of=locked,
+        requested_by=by,
+        request_reason=reason[:200],
+    )
+    if copy.status == MessageStatus.QUEUED:
+        transaction.on_commit(lambda: _enqueue_send(copy.id), robust=True)
+    return copy
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def reminder_key(loan_id: int, due_on: datetime.date, offset: int) -> str:
+    """loan + due date + offset: a renewed loan (new due date) gets fresh reminders, old ones never repeat."""
+    return f"loan-reminder:{loan_id}:{due_on.isoformat()}:{offset}"
+
+
+def reminder_offset_due(offsets, due_on: datetime.date, today: datetime.date) -> int | None:
+    """The latest reminder day that has come (today, or missed in the last catch-up days), if any.
+
+    Only the most recent one is sent, so a run after an outage never sends two reminders at once.
+    """
+    catch_up = getattr(settings, "SMS_REMINDER_CATCH_UP_DAYS", 2)
+    due = [
+        o
+        for o in {int(o) for o in offsets or []}
+        if 0 <= (today - (due_on + datetime.timedelta(days=o))).days <= catch_up
+    ]
+    return max(due) if due else None
+
+
+def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: int = 1000) -> int:
+    """Create the loan reminders that are due today (local date) and not yet created; return how many.
+
+    Only organisations inside their sending hours are scanned. Batched: one query for the loans,
+    then per batch one for existing keys, one for participants and one bulk insert.
+    """
+    from loans.models import Loan
+
+    now = now or timezone.now()
+    organizations = {
+        org.id: org
+        for org in Organization.objects.select_related("sms_sending_hours")
+        if in_sending_hours(org, now=now)
+    }
+    if not organizations:
+        return 0
+    today_by_org = {org_id: local_today(org, now=now) for org_id, org in organizations.items()}
+    content_type_id = ContentType.objects.get_for_model(Loan).id
+    earliest = min(today_by_org.values()) - datetime.timedelta(days=400)
+    loans = (
+        Loan.objects.open()
+        .filter(organization_id__in=list(organizations), due_on__gte=earliest)
+        .values_list(
+            "id", "organization_id", "participant_id", "due_on", "reminder_offsets", "public_token", "token_revoked_at"
+        )
+        .order_by()
+    )
+    created = 0
+    batch: list[tuple] = []
+
+    def flush(rows):
+        keys = {row[0]: row[1] for row in rows}
+        existing = set(
+            OutboundMessage.objects.filter(idempotency_key__in=list(keys.values())).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        rows = [row for row in rows if row[1] not in existing]
+        if not rows:
+            return 0
+        participants = Participant.objects.in_bulk([row[2][2] for row in rows])
+        messages = []
+        for _id, key, loan, offset in rows:
+            loan_id, org_id, participant_id, due_on, _offsets, token, revoked_at = loan
+            organization = organizations[org_id]
+            message = _build(
+                organization=organization,
+                participant=participants.get(participant_id),
+                template="loan_reminder",
+                context={
+                    "date": due_on,
+                    "offset": offset,
+                    "link": loan_card_url(token, revoked=revoked_at is not None),
+                },
+                idempotency_key=key,
+                content_type_id=content_type_id,
+                object_id=loan_id,
+                scheduled_for=now,
+            )
+            messages.append(message)
+        OutboundMessage.objects.bulk_create(messages, batch_size=batch_size, ignore_conflicts=True)
+        return len(messages)
+
+    for loan in loans.iterator(chunk_size=5000):
+        offset = reminder_offset_due(loan[4], loan[3], today_by_org[loan[1]])
+        if offset is None:
+            continue
+        batch.append((loan[0], reminder_key(loan[0], loan[3], offset), loan, offset))
+        if len(batch) >= batch_size:
+            created += flush(batch)
+            batch = []
+    if batch:
+        created += flush(batch)
+    return created
+
+
+# --- delivery reports and opt-out -------------------------------------------------------------
+
+_STATUS_FROM = {
+    MessageStatus.SENT: (MessageStatus.SENDING, MessageStatus.UNKNOWN),
+    MessageStatus.DELIVERED: (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.UNKNOWN, MessageStatus.FAILED),
+    MessageStatus.FAILED: (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.UNKNOWN),
+}
+
+
+def message_status_report(*, backend: str, provider_id: str, status: str, error: str = "") -> OutboundMessage:
+    """Apply a provider's delivery report; raises OutboundMessage.DoesNotExist for an unknown id.
+
+    Reports may arrive late or out of order: a status only moves forward (never delivered -> sent).
+    """
+    message = OutboundMessage.objects.get(backend=backend, provider_id=provider_id)
+    if status in _STATUS_FROM:
+        changes = {"status": status, "updated_at": timezone.now()}
+        if status == MessageStatus.DELIVERED:
+            changes["delivered_at"] = timezone.now()
+        if status == MessageStatus.FAILED:
+            changes["last_error"] = error[:1000] or _("The provider could not deliver it.")
+        OutboundMessage.objects.filter(pk=message.pk, status__in=_STATUS_FROM[status]).update(**changes)
+        message.refresh_from_db()
+    return message
+
+
+def is_stop_keyword(text: str) -> bool:
+    """STOP, ARRET/ARRÊT/arrêt, STOPPEN... as the first word, ignoring case, accents and punctuation."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().upper()
+    words = "".join(char if char.isalnum() else " " for char in plain).split()
+    return bool(words) and words[0] in STOP_KEYWORDS
+
+
+@transaction.atomic
+def sms_opt_out_record(*, phone: str, text: str, backend: str) -> int:
+    """A STOP reply: every participant with that number loses SMS consent; when and how is kept.
+
+    Returns the number of participants opted out (0 when the text is not a stop keyword).
+    """
+    if not is_stop_keyword(text):
+        return 0
+    try:
+        number = phonenumbers.parse(phone, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return 0
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    participants = list(Participant.objects.select_for_update().filter(phone=e164))
+    for participant in participants:
+        if participant.sms_consent:
+            participant.sms_consent = False
+            participant.save(update_fields=["sms_consent", "updated_at"])
+        SmsOptOut.objects.create(
+            organization_id=participant.organization_id,
+            participant=participant,
+            phone=e164,
+            channel=OptOutChannel.SMS_KEYWORD,
+            keyword=text[:160],
+            backend=backend,
+        )
+    OutboundMessage.objects.filter(participant__in=participants, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.CANCELLED, blocked_reason=BlockedReason.NO_CONSENT, updated_at=timezone.now()
+    )
+    return len(participants)
