@@ -3,6 +3,7 @@ are the JSON's. Labels are translated in the active language (nl, fr, en)."""
 
 import csv
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -194,6 +195,11 @@ def report_csv(report: dict) -> bytes:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
+def _para(text: str, style) -> Paragraph:
+    """A paragraph of plain text: names and "<5" must not be read as reportlab markup."""
+    return Paragraph(escape(text), style)
+
+
 def _bar_chart(title: str, rows: list[list[str]]) -> Drawing | None:
     """A horizontal bar chart of the rows with plain numbers (suppressed cells are left out)."""
     data = [(label, int(value)) for label, value in rows if value.isdigit() and int(value) > 0]
@@ -225,39 +231,38 @@ def report_pdf(report: dict) -> bytes:
     scope = report["scope"]
     story = [
         Spacer(1, 5 * cm),
-        Paragraph(report_title(report), styles["Title"]),
-        Paragraph(
+        _para(report_title(report), styles["Title"]),
+        _para(
             _("Period: %(start)s to %(end)s") % {"start": report["period"]["start"], "end": report["period"]["end"]},
             styles["Heading3"],
         ),
     ]
     if scope["funder"]:
-        story.append(Paragraph(_("Funder: %(name)s") % {"name": scope["funder"]}, styles["Normal"]))
-    story.append(Paragraph(_("Organisation: %(name)s") % {"name": scope["organization"]}, styles["Normal"]))
+        story.append(_para(_("Funder: %(name)s") % {"name": scope["funder"]}, styles["Normal"]))
+    story.append(_para(_("Organisation: %(name)s") % {"name": scope["organization"]}, styles["Normal"]))
     for grant in scope["grants"]:
         amount = f" ({_money(grant['amount'])})" if grant["amount"] else ""
-        story.append(Paragraph(_("Grant: %(name)s") % {"name": f"{grant['name']}{amount}"}, styles["Normal"]))
+        story.append(_para(_("Grant: %(name)s") % {"name": f"{grant['name']}{amount}"}, styles["Normal"]))
     if scope["grant_amount"]:
-        story.append(
-            Paragraph(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, styles["Normal"])
-        )
+        story.append(_para(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, styles["Normal"]))
     story.append(Spacer(1, 1 * cm))
     if report["suppressed"]:
         story.append(
-            Paragraph(
+            _para(
                 _(
-                    'To protect the people concerned, numbers from 1 to 4 are shown as "%(mark)s" and shares computed from them are left out (%(none)s). This report names nobody.'
+                    "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s and shares "
+                    "computed from them are left out (%(none)s). This report names nobody."
                 )
                 % {"mark": SUPPRESSED, "none": NOT_SHOWN},
                 styles["Italic"],
             )
         )
     generated = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
-    story += [Paragraph(_("Made on %(when)s") % {"when": generated}, styles["Normal"]), PageBreak()]
+    story += [_para(_("Made on %(when)s") % {"when": generated}, styles["Normal"]), PageBreak()]
 
     tables = report_tables(report)
     for table in tables:
-        story.append(Paragraph(table["title"], styles["Heading2"]))
+        story.append(_para(table["title"], styles["Heading2"]))
         grid = Table([table["columns"], *table["rows"]], hAlign="LEFT", repeatRows=1)
         grid.setStyle(
             TableStyle(
@@ -284,7 +289,7 @@ def report_pdf(report: dict) -> bytes:
     charts = [chart for chart in charts if chart is not None]
     if charts:
         story.append(PageBreak())
-        story.append(Paragraph(_("Charts"), styles["Heading2"]))
+        story.append(_para(_("Charts"), styles["Heading2"]))
         for chart in charts:
             story += [chart, Spacer(1, 0.6 * cm)]
     document.build(story)
