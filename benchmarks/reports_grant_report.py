@@ -184,7 +184,9 @@ def main() -> None:
         timed(
             f"grant report ({name})",
             args.runs,
-            lambda s=start, e=end: selectors.grant_report(grants=one_grant, period_start=s, period_end=e, suppress=True),
+            lambda s=start, e=end: selectors.grant_report(
+                grants=one_grant, period_start=s, period_end=e, suppress=True
+            ),
         )
         timed(
             f"organisation report (all devices, {name})",
