@@ -218,3 +218,11 @@ def test_the_report_takes_the_same_number_of_queries_for_1_and_50_devices(
             assert client.get(grant_url(grant), PERIOD).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_language_not_offered(api, funder_user, programme_data):
+    response = api.as_user(funder_user).get(grant_url(programme_data["grant"]), {**PERIOD, "lang": "de"})
+
+    assert response.status_code == 400
+    assert "lang" in response.json()["fields"]

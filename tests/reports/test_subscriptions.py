@@ -169,3 +169,15 @@ def test_a_new_subscription_waits_for_the_end_of_its_first_month(admin_of_org_a,
 def test_the_beat_schedule_runs_the_monthly_task_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["reports-monthly"]
     assert entry["task"] == "reports.tasks.report_subscriptions_send_task"
+
+
+@pytest.mark.django_db
+def test_a_subscriber_pauses_a_subscription_but_cannot_move_it_to_another_scope(api, admin_of_org_a, org_a, org_b):
+    subscription = subscribe(admin_of_org_a, organization=org_a)
+    client = api.as_user(admin_of_org_a)
+
+    paused = client.patch(f"{SUBSCRIPTIONS}{subscription.pk}/", {"is_active": False}, format="json")
+    assert paused.status_code == 200 and paused.json()["is_active"] is False
+    moved = client.patch(f"{SUBSCRIPTIONS}{subscription.pk}/", {"organization": org_b.pk}, format="json")
+    assert moved.status_code == 400 and "organization" in moved.json()["fields"]
+    assert ReportSubscription.objects.get().organization == org_a
