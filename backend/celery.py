@@ -5,6 +5,7 @@ Production: CELERY_BROKER_URL=redis://... Work that must not be lost lives in th
 a task only says "go and look", so a lost task delays work and never loses it.
 """
 
+import logging
 import os
 
 from celery import Celery
@@ -21,9 +22,9 @@ app.autodiscover_tasks()
 def _log_worker_ready(sender=None, **kwargs):
     from django.conf import settings
 
-    print(f"celery worker started (broker: {settings.CELERY_BROKER_DISPLAY})", flush=True)
+    logging.getLogger("lendwise").info("celery worker started (broker: %s)", settings.CELERY_BROKER_DISPLAY)
 
 
 @beat_init.connect
 def _log_beat_ready(sender=None, **kwargs):
-    print("celery beat started (scheduler: django_celery_beat DatabaseScheduler)", flush=True)
+    logging.getLogger("lendwise").info("celery beat started (scheduler: django_celery_beat DatabaseScheduler)")

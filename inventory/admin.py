@@ -16,19 +16,43 @@ from .models import Device, DeviceEvent, Donor, RepairTicket, WipeRecord
 from .services import TRANSITIONS, device_create, device_transition
 
 
-class WipeRecordInline(admin.TabularInline):
+class DeviceInline(admin.TabularInline):
+    """Rows shown on a device's page: allowed by the user's role in the device's organisation, like the
+    device itself (the inlines' default would ask for Django model permissions that members do not have)."""
+
+    extra = 0
+
+    def _can(self, request, obj, action: Action) -> bool:
+        if obj is None:
+            return request.user.is_superuser or bool(organization_ids_allowing(request.user, action))
+        return can(request.user, obj.organization_id, action)
+
+    def has_view_permission(self, request, obj=None):
+        return self._can(request, obj, Action.VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return self._can(request, obj, Action.CHANGE)
+
+    def has_change_permission(self, request, obj=None):
+        return self._can(request, obj, Action.CHANGE)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._can(request, obj, Action.DELETE)
+
+
+class WipeRecordInline(DeviceInline):
     model = WipeRecord
     extra = 0
     fields = ["method", "tool", "wiped_on", "operator", "certificate_reference", "certificate_file"]
 
 
-class RepairTicketInline(admin.TabularInline):
+class RepairTicketInline(DeviceInline):
     model = RepairTicket
     extra = 0
     fields = ["partner", "problem", "sent_on", "returned_on", "cost", "outcome"]
 
 
-class DeviceEventInline(admin.TabularInline):
+class DeviceEventInline(DeviceInline):
     model = DeviceEvent
     extra = 0
     can_delete = False
@@ -153,6 +177,12 @@ class DeviceAdmin(TenantAdmin):
             "form": form,
             "report": report,
             "file_error": file_error,
+            "error_summary": (
+                _("%(count)d of %(total)d rows have errors; nothing was imported.")
+                % {"count": len(report.errors), "total": report.total}
+                if report and report.errors
+                else ""
+            ),
             "columns": COLUMNS,
         }
         return render(request, "inventory/admin/device_import.html", context)

@@ -37,6 +37,7 @@ def scan_url(device: Device, base_url: str | None = None) -> str:
 
 
 MASK_PATTERN = 2
+QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 
 
 def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -48,7 +49,7 @@ def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> 
     code.make(fit=True)
     matrix = code.get_matrix()
     count = len(matrix)
-    quiet = 2  # modules of white border inside `size` (the label around adds more)
+    quiet = QUIET_MODULES  # modules of white border inside `size` (the label around adds more)
     module = size / (count + 2 * quiet)
     path = pdf.beginPath()
     for row_index, row in enumerate(matrix):

@@ -40,6 +40,15 @@ from .serializers import (
 EXPORT_COLUMNS = ["asset_tag", *[c for c in COLUMNS if c != "asset_tag"], "status", "label_code"]
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -54,6 +63,20 @@ LIST_KEYS = {
     "grant_name": "grant__name",
 }
 LIST_FIELDS = [name for name in DeviceSerializer.Meta.fields if name != "allowed_actions"]
+
+
+class NoNulQueryParamsMixin:
+    """PostgreSQL cannot compare with a NUL character: refuse it in filters and search as a 400, not a 500."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        bad = {
+            name: [_("Null characters are not allowed.")]
+            for name, value in request.query_params.lists()
+            if any("\x00" in v for v in value)
+        }
+        if bad:
+            raise serializers.ValidationError(bad)
 
 
 class _RowsCountedWithoutJoins:
@@ -105,7 +128,7 @@ class DeviceListRows:
         return out
 
 
-class DeviceViewSet(TenantModelViewSet):
+class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     """Devices of your organisations. The status moves only through the action endpoints."""
 
     serializer_class = DeviceSerializer
@@ -146,10 +169,9 @@ class DeviceViewSet(TenantModelViewSet):
                 for column in EXPORT_COLUMNS:
                     if column in ("donor", "grant"):
                         related = getattr(device, column)
-                        values.append(related.name if related else "")
+                        values.append(_cell(related.name if related else ""))
                     else:
-                        value = getattr(device, column)
-                        values.append("" if value is None else value)
+                        values.append(_cell(getattr(device, column)))
                 yield writer.writerow(values)
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -236,7 +258,7 @@ for _name in TRANSITIONS:
     setattr(DeviceViewSet, _name, _transition_endpoint(_name))
 
 
-class DonorViewSet(TenantModelViewSet):
+class DonorViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     serializer_class = DonorSerializer
     selector = selectors.donors_for_user
     filterset_class = DonorFilter
@@ -244,7 +266,7 @@ class DonorViewSet(TenantModelViewSet):
     ordering_fields = ["name", "created_at"]
 
 
-class DeviceChildViewSet(TenantModelViewSet):
+class DeviceChildViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     """Rows that belong to a device: the organisation is the device's."""
 
     def organization_id_of(self, obj) -> int:

@@ -96,3 +96,18 @@ def test_the_admin_import_checks_then_commits(staff_client, org_a):
     response = staff_client.post(url, {"organization": org_a.pk, "file": io.BytesIO(data), "commit": "on"})
     assert b"2 devices imported" in response.content
     assert Device.objects.count() == 2
+
+
+def test_the_device_page_shows_wipes_repairs_and_the_status_history(staff_client, org_a, staff_of_org_a):
+    from inventory.services import device_transition
+
+    from .factories import RepairTicketFactory
+
+    device = DeviceFactory(organization=org_a)
+    WipeRecordFactory(device=device, operator="Wiper Jan")
+    RepairTicketFactory(device=device, partner="Repair Café Elsene")
+    device_transition(device=device, action="start_wipe", by=staff_of_org_a, note="nwipe started")
+    response = staff_client.get(reverse("admin:inventory_device_change", args=[device.pk]))
+    assert response.status_code == 200
+    for text in (b"Wiper Jan", b"Repair Caf", b"nwipe started"):
+        assert text in response.content

@@ -271,3 +271,16 @@ def test_a_list_row_is_exactly_the_detail_representation(api, org_a, staff_of_or
     listed = next(row for row in client.get("/api/v1/devices/").json()["results"] if row["id"] == device.id)
     assert listed == detail
     assert listed["donor_name"] == donor.name and listed["value"] == "199.90"
+
+
+@pytest.mark.parametrize("route", ["devices", "donors", "wipe-records", "repairs"])
+def test_a_null_character_in_a_filter_is_a_400_naming_it(api, org_a, staff_of_org_a, route):
+    response = api.as_user(staff_of_org_a).get(f"/api/v1/{route}/", {"search": "ab\x00c"})
+    assert response.status_code == 400 and "search" in response.data["fields"]
+
+
+def test_csv_export_defuses_spreadsheet_formulas(api, org_a, staff_of_org_a):
+    DeviceFactory(organization=org_a, notes='=HYPERLINK("http://evil")', location="Shelf 1")
+    response = api.as_user(staff_of_org_a).get("/api/v1/devices/export/")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0]["notes"].startswith("'=") and rows[0]["location"] == "Shelf 1"
