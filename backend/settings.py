@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "organizations.choices.Role",
         "DeviceStatusEnum": "inventory.choices.DeviceStatus",
+        "DeviceKindEnum": "inventory.choices.DeviceKind",
+        "PaymentKindEnum": "loans.choices.PaymentKind",
     },
 }
 

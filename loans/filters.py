@@ -23,11 +23,10 @@ class LoanFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Loan.objects.overdue(on=today())
         if value:
             # Ordered by due date so PostgreSQL walks the partial index loan_open_due in order.
             return queryset.overdue(on=today()).order_by("due_on", "id")
-        return queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset.exclude(pk__in=Loan.objects.overdue(on=today()).values("pk"))
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -60,11 +60,8 @@ def _move_device(*, device: Device, from_status: str, to_status: str, action: st
 
 
 def _sms_on_commit(*, loan_or_entry, participant: Participant, template: str, context: dict, key: str) -> None:
-    """Queue an SMS after commit, if the messaging app provides `sms_queue` (it is optional for loans)."""
-    try:
-        from messaging.services import sms_queue
-    except ImportError:  # messaging not built yet: the loan itself does not depend on the SMS
-        return
+    """Queue an SMS once the transaction commits: a rolled-back checkout or offer sends nothing."""
+    from messaging.services import sms_queue  # imported here: messaging reads loans' models
 
     def send():
         sms_queue(
@@ -80,14 +77,10 @@ def _sms_on_commit(*, loan_or_entry, participant: Participant, template: str, co
 
 
 def _loan_sms_context(loan: Loan) -> dict:
+    """Placeholders of messaging's `loan_confirmation` text: the due date and the loan-card link."""
     from django.conf import settings
 
-    return {
-        "first_name": loan.participant.first_name,
-        "due_on": loan.due_on.isoformat(),
-        "organization": loan.organization.name,
-        "url": f"{settings.SITE_URL}/l/{loan.public_token}",
-    }
+    return {"date": loan.due_on, "link": f"{settings.SITE_URL}/l/{loan.public_token}"}
 
 
 # --- checkout ---------------------------------------------------------------------------------------
@@ -553,15 +546,18 @@ def waitlist_offer_next(*, device: Device, by=None) -> WaitlistEntry | None:
         loan_or_entry=entry,
         participant=entry.participant,
         template="waitlist_offer",
-        context={
-            "first_name": entry.participant.first_name,
-            "device_kind": str(entry.get_device_kind_display()),
-            "expires_on": entry.offer_expires_on.isoformat(),
-            "organization": entry.participant.organization.name,
-        },
+        context={"date": entry.offer_expires_on, "device": _device_word(device, entry.participant)},
         key=f"waitlist-offer:{entry.pk}:{device.pk}",
     )
     return entry
+
+
+def _device_word(device: Device, participant: Participant) -> str:
+    from django.utils import translation
+
+    language = participant.preferred_language if participant.preferred_language in ("nl", "fr", "en") else "fr"
+    with translation.override(language):
+        return str(device.get_kind_display()).lower()
 
 
 def waitlist_offer_scan(*, organization: Organization | None = None, device_kind: str | None = None) -> int:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from organizations.models import Organization, Participant, _choices_check
 
 from .choices import BlockedReason, Encoding, MessageStatus, OptOutChannel
+
+E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", _("A phone number in international form, e.g. +32470123456."))
 
 
 class OutboundMessageQuerySet(models.QuerySet):
@@ -41,7 +44,9 @@ class OutboundMessage(models.Model):
         related_name="outbound_messages",
         verbose_name=_("participant"),
     )
-    to = PhoneNumberField(_("recipient"), blank=True)
+    to = models.CharField(
+        _("recipient"), max_length=16, blank=True, validators=[E164], help_text=_("E.164, e.g. +32470123456.")
+    )
     language = models.CharField(_("language"), max_length=8)
     template = models.CharField(_("template"), max_length=40)
     body = models.TextField(_("text"))

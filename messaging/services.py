@@ -1,7 +1,9 @@
 """Writes on SMS messages. The database is the queue; see OutboundMessage for the guarantees."""
 
 import datetime
+import functools
 import logging
+import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,8 @@ import phonenumbers
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import CharField, F
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,22 +63,53 @@ def in_sending_hours(organization: Organization, *, now: datetime.datetime | Non
 # --- building a message -----------------------------------------------------------------------
 
 
+_BELGIAN_MOBILE = re.compile(r"\+324[5-9]\d{7}")
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@functools.lru_cache(maxsize=65536)
+def classify_number(raw: str) -> tuple[str, str]:
+    """(E.164, "") for a mobile number, else (E.164 or "", reason). Belgian mobiles (04[5-9]) fast."""
+    if not raw:
+        return "", BlockedReason.NO_PHONE
+    if _BELGIAN_MOBILE.fullmatch(raw):
+        return raw, ""
+    try:
+        number = phonenumbers.parse(raw, settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return "", BlockedReason.INVALID_NUMBER
+    if not phonenumbers.is_valid_number(number):
+        return "", BlockedReason.INVALID_NUMBER
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        return e164, BlockedReason.NOT_MOBILE
+    return e164, ""
+
+
+def _raw_phone(value) -> str:
+    if not value:
+        return ""
+    return getattr(value, "raw_input", None) or str(value)
+
+
+def _recipient(raw_phone: str, *, sms_consent: bool, is_active: bool) -> tuple[str, str]:
+    to, problem = classify_number(raw_phone)
+    if problem:
+        return to, problem
+    if not is_active:
+        return to, BlockedReason.INACTIVE
+    if not sms_consent:
+        return to, BlockedReason.NO_CONSENT
+    return to, ""
+
+
 def recipient_problem(participant: Participant | None) -> tuple[str, str]:
     """(E.164 number, "") when the participant may get an SMS, else ("" or the number, reason)."""
-    if participant is None or not participant.phone:
+    if participant is None:
         return "", BlockedReason.NO_PHONE
-    number = participant.phone
-    if not getattr(number, "is_valid", lambda: False)():
-        return "", BlockedReason.INVALID_NUMBER
-    e164 = number.as_e164
-    kind = phonenumbers.number_type(number)
-    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        return e164, BlockedReason.NOT_MOBILE
-    if not participant.is_active:
-        return e164, BlockedReason.INACTIVE
-    if not participant.sms_consent:
-        return e164, BlockedReason.NO_CONSENT
-    return e164, ""
+    return _recipient(
+        _raw_phone(participant.phone), sms_consent=participant.sms_consent, is_active=participant.is_active
+    )
 
 
 def organization_phone(organization: Organization) -> str:
@@ -88,10 +122,18 @@ def loan_card_url(public_token: str, *, revoked: bool = False) -> str:
     return settings.SITE_URL if revoked else f"{settings.SITE_URL}/l/{public_token}"
 
 
+def _language(preferred: str | None) -> str:
+    return preferred if preferred in texts.SUPPORTED_LANGUAGES else texts.FALLBACK_LANGUAGE
+
+
 def _build(
     *,
     organization: Organization,
-    participant: Participant | None,
+    org_phone: str,
+    participant_id: int | None,
+    language: str,
+    to: str,
+    problem: str,
     template: str,
     context: dict,
     idempotency_key: str,
@@ -99,17 +141,11 @@ def _build(
     object_id: int | None = None,
     scheduled_for: datetime.datetime | None = None,
 ) -> OutboundMessage:
-    language = participant.preferred_language if participant else texts.FALLBACK_LANGUAGE
-    if language not in texts.SUPPORTED_LANGUAGES:
-        language = texts.FALLBACK_LANGUAGE
-    body = texts.render(
-        template, language, org=organization.name, phone=organization_phone(organization), context=context
-    )
+    body = texts.render(template, language, org=organization.name, phone=org_phone, context=context)
     size = sms_size(body)
-    to, problem = recipient_problem(participant)
     return OutboundMessage(
         organization=organization,
-        participant=participant,
+        participant_id=participant_id,
         to=to,
         language=language,
         template=template,
@@ -154,9 +190,20 @@ def sms_queue(
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
+    if participant is not None and participant.organization_id != organization.id:
+        raise DomainError(
+            "participant_other_organization",
+            _("This participant belongs to another organisation."),
+            fields={"participant": [_("Not a participant of this organisation.")]},
+        )
+    to, problem = recipient_problem(participant)
     message = _build(
         organization=organization,
-        participant=participant,
+        org_phone=organization_phone(organization),
+        participant_id=participant.pk if participant else None,
+        language=_language(participant.preferred_language if participant else None),
+        to=to,
+        problem=problem,
         template=template,
         context=context,
         idempotency_key=idempotency_key,
@@ -209,6 +256,17 @@ def _obsolete(message: OutboundMessage) -> bool:
     return len(parts) >= 3 and parts[0] == "loan-reminder" and parts[2] != loan.due_on.isoformat()
 
 
+def _transition(message_id: int, *, from_status, reason: str = "", **changes) -> bool:
+    """Conditional UPDATE from `from_status` (one status or a tuple); a history row when it happened."""
+    statuses = from_status if isinstance(from_status, tuple | list) else (from_status,)
+    changes.setdefault("updated_at", timezone.now())
+    updated = OutboundMessage.objects.filter(pk=message_id, status__in=statuses).update(**changes)
+    if updated:
+        row = OutboundMessage.objects.get(pk=message_id)
+        OutboundMessage.history.bulk_history_create([row], update=True, default_change_reason=reason[:100])
+    return bool(updated)
+
+
 def message_send(*, message_id: int, now: datetime.datetime | None = None) -> str:
     """Send one queued message at most once.
 
@@ -231,8 +289,12 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> st
     if not problem and _obsolete(message):
         problem = BlockedReason.OBSOLETE
     if problem:
-        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.CANCELLED, blocked_reason=problem, updated_at=now
+        _transition(
+            message.pk,
+            from_status=MessageStatus.QUEUED,
+            reason="blocked",
+            status=MessageStatus.CANCELLED,
+            blocked_reason=problem,
         )
         return "blocked"
     try:
@@ -243,41 +305,70 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> st
         )
         logger.error("SMS backend not usable: %s", exc)
         return "backend_unavailable"
-    claimed = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, backend=backend.name, updated_at=now
+    claimed = _transition(
+        message.pk,
+        from_status=MessageStatus.QUEUED,
+        reason="claimed",
+        status=MessageStatus.SENDING,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        backend=backend.name,
     )
     if not claimed:
         return "skipped"
     message.attempts += 1
     message.backend = backend.name
-    sending = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING)
     try:
         provider_id = backend.send(message)
     except SmsOutcomeUnknown as exc:
-        sending.update(status=MessageStatus.UNKNOWN, last_error=str(exc)[:1000], updated_at=timezone.now())
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="unknown",
+            status=MessageStatus.UNKNOWN,
+            last_error=str(exc)[:1000],
+        )
         _review_task(message, str(exc))
         return "unknown"
     except SmsError as exc:
         if exc.permanent or message.attempts >= MAX_ATTEMPTS:
-            sending.update(status=MessageStatus.FAILED, last_error=str(exc)[:1000], updated_at=timezone.now())
+            _transition(
+                message.pk,
+                from_status=MessageStatus.SENDING,
+                reason="failed",
+                status=MessageStatus.FAILED,
+                last_error=str(exc)[:1000],
+            )
             return "failed"
-        retry_at = timezone.now() + datetime.timedelta(minutes=2**message.attempts)
-        sending.update(
-            status=MessageStatus.QUEUED, scheduled_for=retry_at, last_error=str(exc)[:1000], updated_at=timezone.now()
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="retry later",
+            status=MessageStatus.QUEUED,
+            scheduled_for=timezone.now() + datetime.timedelta(minutes=2**message.attempts),
+            last_error=str(exc)[:1000],
         )
         return "retry"
     except Exception as exc:
         # An unexpected error after the claim: we cannot know whether the provider took it.
-        sending.update(status=MessageStatus.UNKNOWN, last_error=repr(exc)[:1000], updated_at=timezone.now())
+        _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="unknown",
+            status=MessageStatus.UNKNOWN,
+            last_error=repr(exc)[:1000],
+        )
         _review_task(message, exc.__class__.__name__)
         logger.exception("SMS %s: unexpected error while sending", message.pk)
         return "unknown"
-    sending.update(
+    _transition(
+        message.pk,
+        from_status=MessageStatus.SENDING,
+        reason="sent",
         status=MessageStatus.SENT,
         provider_id=provider_id,
         sent_at=timezone.now(),
         last_error="",
-        updated_at=timezone.now(),
     )
     return "sent"
 
@@ -310,7 +401,10 @@ def messages_mark_stale(*, now: datetime.datetime | None = None) -> int:
         "organization", "participant"
     )
     for message in stale:
-        updated = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        updated = _transition(
+            message.pk,
+            from_status=MessageStatus.SENDING,
+            reason="stale claim",
             status=MessageStatus.UNKNOWN,
             last_error=_("The sender stopped while sending; it may or may not have arrived."),
             updated_at=now,
@@ -368,25 +462,38 @@ def reminder_key(loan_id: int, due_on: datetime.date, offset: int) -> str:
     return f"loan-reminder:{loan_id}:{due_on.isoformat()}:{offset}"
 
 
+def _catch_up_days() -> int:
+    return getattr(settings, "SMS_REMINDER_CATCH_UP_DAYS", 2)
+
+
 def reminder_offset_due(offsets, due_on: datetime.date, today: datetime.date) -> int | None:
     """The latest reminder day that has come (today, or missed in the last catch-up days), if any.
 
     Only the most recent one is sent, so a run after an outage never sends two reminders at once.
     """
-    catch_up = getattr(settings, "SMS_REMINDER_CATCH_UP_DAYS", 2)
-    due = [
-        o
-        for o in {int(o) for o in offsets or []}
-        if 0 <= (today - (due_on + datetime.timedelta(days=o))).days <= catch_up
-    ]
+    catch_up = _catch_up_days()
+    due = [o for o in {int(o) for o in offsets or []} if 0 <= (today - due_on).days - o <= catch_up]
     return max(due) if due else None
+
+
+def _candidate_due_dates(offset_sets, todays) -> set[datetime.date]:
+    """Due dates for which some reminder day falls in the catch-up window: a small set, so the loan
+    query can use the open-loans-by-due-date index instead of reading every open loan."""
+    offsets = {int(o) for offset_set in offset_sets for o in (offset_set or [])}
+    return {
+        today - datetime.timedelta(days=offset + late)
+        for today in todays
+        for offset in offsets
+        for late in range(_catch_up_days() + 1)
+    }
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: int = 1000) -> int:
     """Create the loan reminders that are due today (local date) and not yet created; return how many.
 
-    Only organisations inside their sending hours are scanned. Batched: one query for the loans,
-    then per batch one for existing keys, one for participants and one bulk insert.
+    Only organisations inside their sending hours are scanned. Batched: a query for the distinct
+    reminder schedules, one for the loans due on a candidate date, then per batch of `batch_size`
+    one for existing keys, one for participants and a bulk insert (conflicting keys are skipped).
     """
     from loans.models import Loan
 
@@ -399,57 +506,63 @@ def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: in
     if not organizations:
         return 0
     today_by_org = {org_id: local_today(org, now=now) for org_id, org in organizations.items()}
-    content_type_id = ContentType.objects.get_for_model(Loan).id
-    earliest = min(today_by_org.values()) - datetime.timedelta(days=400)
-    loans = (
-        Loan.objects.open()
-        .filter(organization_id__in=list(organizations), due_on__gte=earliest)
-        .values_list(
-            "id", "organization_id", "participant_id", "due_on", "reminder_offsets", "public_token", "token_revoked_at"
-        )
-        .order_by()
+    org_phones = {org_id: organization_phone(org) for org_id, org in organizations.items()}
+    open_loans = Loan.objects.open().filter(organization_id__in=list(organizations)).order_by()
+    offset_sets = list(open_loans.values_list("reminder_offsets", flat=True).distinct())
+    due_dates = _candidate_due_dates(offset_sets, set(today_by_org.values()))
+    if not due_dates:
+        return 0
+    loans = open_loans.filter(due_on__in=sorted(due_dates)).values_list(
+        "id", "organization_id", "participant_id", "due_on", "reminder_offsets", "public_token", "token_revoked_at"
     )
-    created = 0
-    batch: list[tuple] = []
+    content_type_id = ContentType.objects.get_for_model(Loan).id
 
-    def flush(rows):
-        keys = {row[0]: row[1] for row in rows}
+    def flush(rows) -> int:
         existing = set(
-            OutboundMessage.objects.filter(idempotency_key__in=list(keys.values())).values_list(
+            OutboundMessage.objects.filter(idempotency_key__in=[row[0] for row in rows]).values_list(
                 "idempotency_key", flat=True
             )
         )
-        rows = [row for row in rows if row[1] not in existing]
+        rows = [row for row in rows if row[0] not in existing]
         if not rows:
             return 0
-        participants = Participant.objects.in_bulk([row[2][2] for row in rows])
+        participants = {
+            row[0]: row[1:]
+            for row in Participant.objects.filter(id__in={row[1][2] for row in rows})
+            .annotate(raw_phone=Cast("phone", CharField()))
+            .values_list("id", "raw_phone", "preferred_language", "sms_consent", "is_active")
+        }
         messages = []
-        for _id, key, loan, offset in rows:
+        for key, loan, offset in rows:
             loan_id, org_id, participant_id, due_on, _offsets, token, revoked_at = loan
-            organization = organizations[org_id]
-            message = _build(
-                organization=organization,
-                participant=participants.get(participant_id),
-                template="loan_reminder",
-                context={
-                    "date": due_on,
-                    "offset": offset,
-                    "link": loan_card_url(token, revoked=revoked_at is not None),
-                },
-                idempotency_key=key,
-                content_type_id=content_type_id,
-                object_id=loan_id,
-                scheduled_for=now,
+            raw_phone, language, consent, active = participants[participant_id]
+            to, problem = _recipient(raw_phone or "", sms_consent=consent, is_active=active)
+            messages.append(
+                _build(
+                    organization=organizations[org_id],
+                    org_phone=org_phones[org_id],
+                    participant_id=participant_id,
+                    language=_language(language),
+                    to=to,
+                    problem=problem,
+                    template="loan_reminder",
+                    context={"date": due_on, "offset": offset, "link": loan_card_url(token, revoked=bool(revoked_at))},
+                    idempotency_key=key,
+                    content_type_id=content_type_id,
+                    object_id=loan_id,
+                    scheduled_for=now,
+                )
             )
-            messages.append(message)
         OutboundMessage.objects.bulk_create(messages, batch_size=batch_size, ignore_conflicts=True)
         return len(messages)
 
+    created = 0
+    batch: list[tuple] = []
     for loan in loans.iterator(chunk_size=5000):
         offset = reminder_offset_due(loan[4], loan[3], today_by_org[loan[1]])
         if offset is None:
             continue
-        batch.append((loan[0], reminder_key(loan[0], loan[3], offset), loan, offset))
+        batch.append((reminder_key(loan[0], loan[3], offset), loan, offset))
         if len(batch) >= batch_size:
             created += flush(batch)
             batch = []
@@ -479,7 +592,7 @@ def message_status_report(*, backend: str, provider_id: str, status: str, error:
             changes["delivered_at"] = timezone.now()
         if status == MessageStatus.FAILED:
             changes["last_error"] = error[:1000] or _("The provider could not deliver it.")
-        OutboundMessage.objects.filter(pk=message.pk, status__in=_STATUS_FROM[status]).update(**changes)
+        _transition(message.pk, from_status=_STATUS_FROM[status], reason=f"provider report: {status}", **changes)
         message.refresh_from_db()
     return message
 

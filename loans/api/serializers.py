@@ -19,6 +19,8 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model=None, **kwargs):
         self.model = model
+        # The unscoped queryset only tells the schema generator the model; get_queryset() scopes every lookup.
+        kwargs.setdefault("queryset", model._default_manager.none())
         super().__init__(**kwargs)
 
     def get_queryset(self):
@@ -198,6 +200,9 @@ class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     agreement_signed = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    class Meta:
+        model = Loan  # lets the schema generator type the organisation field; nothing is saved through this
 
     def validate_devices(self, value):
         if not value:

@@ -227,7 +227,7 @@ T = {
     "refunded by": ("terugbetaald door", "remboursé par"),
     "payment": ("betaling", "paiement"),
     "payments": ("betalingen", "paiements"),
-    "Invalid input: %(fields)s.": ("Ongeldige invoer: %(fields)s.", "Saisie invalide : %(fields)s."),
+    "Invalid input: %(fields)s.": ("Ongeldige invoer: %(fields)s.", "Données invalides : %(fields)s."),
     "Not found in this organisation.": ("Niet gevonden in deze organisatie.", "Introuvable dans cette organisation."),
     "This policy lends until a course ends: choose the course.": (
         "Deze regeling leent uit tot het einde van een cursus: kies de cursus.",

@@ -37,7 +37,7 @@ class OutboundMessageFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     participant = factory.SubFactory(ParticipantFactory, organization=factory.SelfAttribute("..organization"))
-    to = factory.SelfAttribute("participant.phone")
+    to = factory.LazyAttribute(lambda o: o.participant.phone.as_e164)
     language = "fr"
     template = "loan_confirmation"
     body = "Org: vous empruntez un appareil."

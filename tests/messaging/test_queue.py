@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from kombu.exceptions import OperationalError
 
+from backend.api.errors import DomainError
 from messaging import services
 from messaging.choices import BlockedReason, MessageStatus
 from messaging.models import OutboundMessage
@@ -61,7 +62,7 @@ def test_it_writes_in_the_participants_language(org, language, expected):
     assert message.encoding == ("ucs2" if language == "ar" else "gsm7")
     assert message.segments >= 1
     assert message.status == MessageStatus.QUEUED
-    assert str(message.to) == str(participant.phone)
+    assert message.to == participant.phone.as_e164
 
 
 def test_it_links_the_related_object(org):
@@ -88,6 +89,20 @@ def test_it_stores_a_message_it_may_not_send_with_the_reason(org, participant_kw
     assert message.get_blocked_reason_display()
     assert services.messages_send_due() == {}
     assert outbox == []
+
+
+def test_it_refuses_a_participant_of_another_organisation(org):
+    stranger = ParticipantFactory(organization=OrganizationFactory())
+    with pytest.raises(DomainError) as error:
+        services.sms_queue(
+            organization=org,
+            participant=stranger,
+            template="loan_confirmation",
+            context=CONTEXT,
+            idempotency_key="k-other",
+        )
+    assert "participant" in error.value.fields
+    assert not OutboundMessage.objects.exists()
 
 
 def test_it_refuses_an_unknown_template(org):

@@ -47,6 +47,8 @@ def test_it_sends_a_queued_message_once(message, outbox):
     assert message.provider_id == outbox[0]["id"]
     assert message.backend == "locmem"
     assert len(outbox) == 1
+    history = list(message.history.order_by("history_date").values_list("status", "history_change_reason"))
+    assert history == [("queued", None), ("sending", "claimed"), ("sent", "sent")]
 
 
 def test_a_second_sender_finds_nothing_to_claim_while_the_first_is_sending(message, outbox):
