@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from inventory.models import Device
+from inventory.models import Device, RepairTicket
 from organizations.models import Grant, Organization, Participant, _choices_check
 
 from .choices import (
@@ -340,7 +340,15 @@ class Digicheque(models.Model):
         related_name="digicheques",
         verbose_name=_("participant"),
     )
-    repair_reference = models.CharField(_("repair ticket"), max_length=80, blank=True)
+    repair_reference = models.CharField(_("repair reference"), max_length=80, blank=True)
+    repair_ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="digicheques",
+        verbose_name=_("repair ticket"),
+    )
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, null=True, blank=True, related_name="digicheques", verbose_name=_("device")
     )

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from backend.api.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
-from inventory.models import Device, DeviceEvent
+from inventory.models import Device, DeviceEvent, RepairTicket
 from organizations.choices import StaffTaskKind
 from organizations.models import StaffTask
 from organizations.services import staff_task_ensure
@@ -71,6 +71,12 @@ def _transition(obj: Model, *, allowed_from, values: dict, by=None, reason: str 
 def _same_organization(obj, organization_id: int, field_name: str) -> None:
     if obj is not None and obj.organization_id != organization_id:
         raise _bad_input("does_not_exist", field_name, _("This object does not exist in the organisation."))
+
+
+def _active_participant(participant, organization_id: int) -> None:
+    _same_organization(participant, organization_id, "participant")
+    if not participant.is_active:
+        raise _bad_input("participant_inactive", "participant", _("This participant is no longer active."))
 
 
 # --- code batches -------------------------------------------------------------------------------
@@ -271,7 +277,7 @@ def _hand_over_modem(*, modem: Device, code: EligibilityCode, by) -> None:
         )
     DeviceEvent.objects.create(
         device=modem,
-        action="connectivity_handover",
+        action="give_away",
         from_status=DeviceStatus.AVAILABLE,
         to_status=DeviceStatus.GIVEN_AWAY,
         note=_("Given with internet code %(code)s") % {"code": code.masked_code},
@@ -303,7 +309,7 @@ def code_assign(
     """
     today = today or timezone.localdate()
     programme = code.programme
-    _same_organization(participant, code.organization_id, "participant")
+    _active_participant(participant, code.organization_id)
     if eligibility_basis not in EligibilityBasis.values:
         raise _bad_input("invalid_choice", "eligibility_basis", _("Choose a category of eligibility."))
     household_ref = normalize_household_ref(household_ref)
@@ -642,7 +648,7 @@ def _check_not_expired(cheque: Digicheque) -> None:
 @transaction.atomic
 def digicheque_issue(*, cheque: Digicheque, participant, by, price_charged: Decimal = Decimal("0")) -> Digicheque:
     """Hand a cheque to a participant, free or at a reduced price (recorded, at most its value)."""
-    _same_organization(participant, cheque.organization_id, "participant")
+    _active_participant(participant, cheque.organization_id)
     if price_charged is None or price_charged < 0 or price_charged > cheque.batch.unit_value:
         raise _bad_input(
             "price_invalid", "price_charged", _("The price charged is between 0 and the value of the cheque.")
@@ -663,8 +669,19 @@ def digicheque_issue(*, cheque: Digicheque, participant, by, price_charged: Deci
 
 
 @transaction.atomic
-def digicheque_spend(*, cheque: Digicheque, repair_reference: str, by, device: Device | None = None) -> Digicheque:
-    """Use a cheque for the organisation's own repair ticket (a device's problem, not a person's)."""
+def digicheque_spend(
+    *,
+    cheque: Digicheque,
+    by,
+    repair_reference: str = "",
+    repair_ticket: RepairTicket | None = None,
+    device: Device | None = None,
+) -> Digicheque:
+    """Use a cheque for the organisation's own repair (an inventory repair ticket, or a reference in words)."""
+    if repair_ticket is not None:
+        _same_organization(repair_ticket.device, cheque.organization_id, "repair_ticket")
+        device = device or repair_ticket.device
+        repair_reference = repair_reference or f"#{repair_ticket.pk} {repair_ticket.problem}"
     repair_reference = (repair_reference or "").strip()
     if not repair_reference:
         raise _bad_input("ticket_required", "repair_reference", _("Name the repair ticket."))
@@ -675,6 +692,7 @@ def digicheque_spend(*, cheque: Digicheque, repair_reference: str, by, device: D
         "status_changed_at": timezone.now(),
         "use": DigichequeUse.REPAIR,
         "repair_reference": repair_reference[:80],
+        "repair_ticket": repair_ticket,
         "device": device,
         "price_charged": Decimal("0"),
         "issued_at": timezone.now(),

@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.choices import DeviceKind
-from inventory.models import Device
-from organizations.api.fields import TenantSerializerMixin
+from inventory.models import Device, RepairTicket
+from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.models import Grant, Participant
 from organizations.selectors import scope_to_user
 
@@ -17,16 +17,18 @@ from ..models import CodeBatch, CodeRevealLog, ConnectivityProgramme, Digicheque
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row of the caller's organisations only; anything else is 'does not exist'."""
 
-    def __init__(self, model, *, extra_filter=None, **kwargs):
+    def __init__(self, model, *, extra_filter=None, organization_field="organization", **kwargs):
         self.model = model
         self.extra_filter = extra_filter or {}
+        self.organization_field = organization_field
         super().__init__(**kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
         if request is None:
             return self.model.objects.none()
-        return scope_to_user(self.model.objects.filter(**self.extra_filter), request.user)
+        queryset = self.model.objects.filter(**self.extra_filter)
+        return scope_to_user(queryset, request.user, field=self.organization_field)
 
 
 class PackSerializer(serializers.ModelSerializer):
@@ -86,12 +88,24 @@ class CodeBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class TypedOrganizationField(OrganizationField):
+    """The same field, typed for the schema (a plain Serializer has no model to derive it from)."""
+
+
 class CodeImportSerializer(TenantSerializerMixin, serializers.Serializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=ConnectivityProgramme.objects.all())
     grant = ScopedRelatedField(Grant, required=False, allow_null=True)
     file = serializers.FileField(help_text=_("The provider's CSV with the columns code, pack, expiry."))
     reference = serializers.CharField(required=False, allow_blank=True, max_length=120)
     dry_run = serializers.BooleanField(required=False, default=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["organization"] = TypedOrganizationField(
+            action=self.organization_action, required=False, help_text=fields["organization"].help_text
+        )
+        return fields
 
     def validate_file(self, value):
         if value.size > 2_000_000:
@@ -260,6 +274,7 @@ class DigichequeSerializer(serializers.ModelSerializer):
             "participant",
             "participant_name",
             "repair_reference",
+            "repair_ticket",
             "device",
             "price_charged",
             "issued_at",
@@ -276,7 +291,10 @@ class DigichequeIssueSerializer(serializers.Serializer):
 
 
 class DigichequeSpendSerializer(serializers.Serializer):
-    repair_reference = serializers.CharField(max_length=80)
+    repair_ticket = ScopedRelatedField(
+        RepairTicket, organization_field="device__organization", required=False, allow_null=True
+    )
+    repair_reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     device = ScopedRelatedField(Device, required=False, allow_null=True)
 
 

@@ -280,6 +280,22 @@ def test_the_letter_is_in_the_participants_language(api, code, person, staff_of_
     assert CodeRevealLog.objects.get().purpose == "letter"
 
 
+def test_the_arabic_letter_is_shaped_right_to_left(api, code, person, staff_of_org_a):
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    person.preferred_language = "ar"
+    person.save()
+    _assign(code, person, staff_of_org_a)
+    response = api.as_user(staff_of_org_a).get(f"{URL}{code.pk}/letter/")
+    assert response.status_code == 200
+    text = unicodedata.normalize("NFKC", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
+    assert "TEI-SECRET-0042" in text and "https://example.org/activate" in text
+    assert "Hello" not in text and "Bonjour" not in text
+    assert "إليك رمزك الشخصي" in text and "لديك أسئلة" in text
+
+
 def test_the_letter_is_refused_for_an_unassigned_code(api, code, staff_of_org_a):
     response = api.as_user(staff_of_org_a).get(f"{URL}{code.pk}/letter/")
     assert response.status_code == 409 and not CodeRevealLog.objects.exists()

@@ -90,6 +90,22 @@ def test_it_spends_a_cheque_on_a_repair_ticket(org_a, cheque, staff_of_org_a):
     assert (cheque.status, cheque.use, cheque.device) == ("issued", "repair", device)
 
 
+def test_it_spends_a_cheque_on_an_inventory_repair_ticket(api, org_a, org_b, cheque, staff_of_org_a):
+    from inventory.models import RepairTicket
+
+    device = ModemFactory(organization=org_a)
+    ticket = RepairTicket.objects.create(device=device, partner="Repair partner", problem="Does not start")
+    other = RepairTicket.objects.create(device=ModemFactory(organization=org_b), partner="x", problem="y")
+    client = api.as_user(staff_of_org_a)
+    response = client.post(f"{URL}{cheque.pk}/spend/", {"repair_ticket": other.pk})
+    assert response.status_code == 400 and "repair_ticket" in response.json()["fields"]
+    response = client.post(f"{URL}{cheque.pk}/spend/", {"repair_ticket": ticket.pk})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["repair_ticket"], body["device"], body["use"]) == (ticket.pk, device.pk, "repair")
+    assert body["repair_reference"] == f"#{ticket.pk} Does not start"
+
+
 def test_it_redeems_an_issued_cheque_once(api, cheque, person, staff_of_org_a):
     client = api.as_user(staff_of_org_a)
     response = client.post(f"{URL}{cheque.pk}/redeem/", {"purpose": "e-mail set up"})
@@ -172,6 +188,18 @@ def test_issuing_to_another_organisations_participant_is_refused(api, org_b, che
     response = api.as_user(staff_of_org_a).post(f"{URL}{cheque.pk}/issue/", {"participant": stranger.pk})
     assert response.status_code == 400 and "participant" in response.json()["fields"]
     assert Digicheque.objects.get(pk=cheque.pk).status == "in_stock"
+
+
+def test_inactive_participants_and_other_organisations_grants_are_refused(api, org_a, org_b, cheque, staff_of_org_a):
+    gone = ParticipantFactory(organization=org_a, is_active=False)
+    response = api.as_user(staff_of_org_a).post(f"{URL}{cheque.pk}/issue/", {"participant": gone.pk})
+    assert response.status_code == 400 and response.json()["code"] == "participant_inactive"
+    payload = {"supplier": "x", "unit_value": "1", "purchase_price": "1", "serials": ["Z1"]}
+    response = api.as_user(staff_of_org_a).post(
+        BATCH_URL, {**payload, "grant": GrantFactory(organization=org_b).pk}, format="json"
+    )
+    assert response.status_code == 400 and "grant" in response.json()["fields"]
+    assert Digicheque.objects.count() == 1
 
 
 @pytest.mark.parametrize("url", [URL, BATCH_URL])

@@ -96,3 +96,11 @@ def test_code_figures_count_and_value_by_programme_pack_grant_and_status(org_a, 
         ("TEN", "activated"): 1,
         ("TEN", "available"): 1,
     }
+
+
+def test_funder_users_read_programmes_but_never_codes_or_cheques(api, org_a, funder_user):
+    EligibilityCodeFactory(batch__organization=org_a)
+    client = api.as_user(funder_user)
+    assert client.get(PROGRAMMES).status_code == 200
+    for path in ("codes", "code-batches", "code-reveals", "digicheques", "digicheque-batches"):
+        assert client.get(f"/api/v1/connectivity/{path}/").status_code == 403
