@@ -252,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
     "connectivity-cheques-expire": {"task": "connectivity.digicheques_expire", "schedule": crontab(hour=2, minute=20)},
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},
     "sms-reminders": {"task": "messaging.tasks.sms_reminders_task", "schedule": 120.0},
+    "reports-monthly": {"task": "reports.tasks.report_subscriptions_send_task", "schedule": crontab(hour=7, minute=0)},
 }
 
 # SMS (see README "Messaging"): console|locmem|twilio|http or a dotted path to a backend class.

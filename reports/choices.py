@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportFormat(models.TextChoices):
+    JSON = "json", _("JSON")
+    CSV = "csv", _("CSV (spreadsheet)")
+    PDF = "pdf", _("PDF")
+
+
+class ReportLanguage(models.TextChoices):
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped: no longer allowed")

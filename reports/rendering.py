@@ -1,0 +1,296 @@
+"""CSV and PDF renderings of the report dict: both read the same `report_tables(report)`, so their figures
+are the JSON's. Labels are translated in the active language (nl, fr, en)."""
+
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
+from organizations.choices import AgeBand, Gender
+
+from .selectors import SUPPRESSED
+
+NOT_SHOWN = "–"
+
+
+def show(value) -> str:
+    """One figure as text, identical in the CSV and the PDF."""
+    if value is None:
+        return NOT_SHOWN
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+    return str(value)
+
+
+def _percent(value) -> str:
+    return NOT_SHOWN if value is None else f"{show(value)} %"
+
+
+def _money(value) -> str:
+    return NOT_SHOWN if value is None else f"{value} EUR"
+
+
+def _choice_rows(values: dict, choices, extra: dict | None = None) -> list[list[str]]:
+    labels = {**dict(choices), **(extra or {})}
+    return [[str(labels.get(key, key)), show(value)] for key, value in values.items()]
+
+
+def report_title(report: dict) -> str:
+    kind = report["scope"]["kind"]
+    if kind == "organization":
+        return _("Stock report of %(name)s") % {"name": report["scope"]["organization"]}
+    if kind == "funder":
+        return _("Stock report for %(name)s") % {"name": report["scope"]["funder"]}
+    grant = report["scope"]["grants"][0]["name"] if report["scope"]["grants"] else ""
+    return _("Stock report of the grant %(name)s") % {"name": grant}
+
+
+def report_tables(report: dict) -> list[dict]:
+    """The report as titled tables of text cells: {"key", "title", "columns", "rows"}."""
+    received, now, loans = report["devices_received"], report["devices_now"], report["loans"]
+    people, use, rates, cheques = report["people"], report["device_use"], report["rates"], report["digicheques"]
+    figure, count = _("Figure"), _("Number")
+    unknown = {"unknown": _("Not recorded")}
+    tables = [
+        {
+            "key": "devices_received",
+            "title": _("Devices received in the period"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Devices received"), show(received["count"])],
+                [_("Value of the devices received"), _money(received["value"])],
+            ]
+            + [
+                [_("Kind: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(received["by_kind"], DeviceKind.choices)
+            ]
+            + [
+                [_("Source: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(received["by_source"], DeviceSource.choices)
+            ]
+            + [
+                [_("Condition: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(received["by_condition"], ConditionGrade.choices)
+            ],
+        },
+        {
+            "key": "devices_now",
+            "title": _("All devices and their status today"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Devices in total"), show(now["count"])],
+                [_("Value of all devices"), _money(now["value"])],
+            ]
+            + _choice_rows(now["by_status"], DeviceStatus.choices),
+        },
+        {
+            "key": "loans",
+            "title": _("Loans"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Loans started in the period"), show(loans["started"])],
+                [_("Loans returned in the period"), show(loans["returned"])],
+                [_("Loans overdue in the period"), show(loans["overdue"])],
+                [_("Loans closed as lost or written off"), show(loans["lost_or_written_off"])],
+                [_("Devices given to keep (loan-to-own)"), show(loans["given_to_keep"])],
+                [_("Loans still open at the end of the period"), show(loans["open_at_end"])],
+            ],
+        },
+        {
+            "key": "people",
+            "title": _("People reached"),
+            "columns": [figure, count],
+            "rows": [
+                [_("People reached (a loan, a code or a cheque)"), show(people["reached"])],
+                [_("People who borrowed a device"), show(people["borrowers"])],
+                [_("Share of women (where recorded)"), _percent(people["women_share"])],
+            ]
+            + [
+                [_("Age: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(people["by_age_band"], AgeBand.choices, unknown)
+            ]
+            + [
+                [_("Gender: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(people["by_gender"], Gender.choices, unknown)
+            ],
+        },
+        {
+            "key": "device_use",
+            "title": _("How the devices were used"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Lent for use at home"), show(use["lent_for_home_use"])],
+                [_("Given to keep"), show(use["given_to_keep"])],
+                [_("In the centre (usable, not lent out)"), show(use["in_centre_not_lent"])],
+                [_("People reached per device lent"), show(use["people_per_device"])],
+            ],
+        },
+        {
+            "key": "rates",
+            "title": _("Defective, lost and stolen devices"),
+            "columns": [figure, count, _("Share")],
+            "rows": [
+                [_("Defective (repaired or in repair)"), show(rates["defective"]), _percent(rates["defective_share"])],
+                [_("Lost"), show(rates["lost"]), _percent(rates["lost_share"])],
+                [_("Stolen"), show(rates["stolen"]), _percent(rates["stolen_share"])],
+            ],
+        },
+        {
+            "key": "internet_codes",
+            "title": _("Internet codes"),
+            "columns": [_("Programme and pack"), _("Assigned"), _("Activated"), _("Monthly price of packs assigned")],
+            "rows": [
+                [
+                    f"{row['programme']} {row['pack']}",
+                    show(row["assigned"]),
+                    show(row["activated"]),
+                    _money(row["monthly_value"]),
+                ]
+                for row in report["internet_codes"]
+            ]
+            or [[_("No codes assigned or activated in the period"), "0", "0", _money("0.00")]],
+        },
+        {
+            "key": "digicheques",
+            "title": _("Digicheques"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Cheques issued"), show(cheques["issued"])],
+                [_("Value of cheques issued"), _money(cheques["issued_value"])],
+                [_("Paid by participants"), _money(cheques["price_charged"])],
+                [_("Cheques redeemed"), show(cheques["redeemed"])],
+                [_("Value of cheques redeemed"), _money(cheques["redeemed_value"])],
+                [_("Cheques in stock today"), show(cheques["in_stock"])],
+            ],
+        },
+    ]
+    return tables
+
+
+def report_csv(report: dict) -> bytes:
+    """One line per figure: section, figure, measure, value (UTF-8 with a BOM so spreadsheets read accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Section"), _("Figure"), _("Measure"), _("Value")])
+    writer.writerow(
+        [_("Report"), report_title(report), _("Period"), f"{report['period']['start']} – {report['period']['end']}"]
+    )
+    for table in report_tables(report):
+        for row in table["rows"]:
+            for column, value in zip(table["columns"][1:], row[1:], strict=True):
+                writer.writerow([table["title"], row[0], column, value])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _para(text: str, style) -> Paragraph:
+    """A paragraph of plain text: names and "<5" must not be read as reportlab markup."""
+    return Paragraph(escape(text), style)
+
+
+def _bar_chart(title: str, rows: list[list[str]]) -> Drawing | None:
+    """A horizontal bar chart of the rows with plain numbers (suppressed cells are left out)."""
+    data = [(label, int(value)) for label, value in rows if value.isdigit() and int(value) > 0]
+    if not data:
+        return None
+    height = 40 + 18 * len(data)
+    drawing = Drawing(16 * cm, height)
+    drawing.add(String(0, height - 12, title, fontName="Helvetica-Bold", fontSize=10))
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 6 * cm, 10
+    chart.width, chart.height = 9 * cm, height - 35
+    chart.data = [[value for _label, value in reversed(data)]]
+    chart.categoryAxis.categoryNames = [label[:40] for label, _value in reversed(data)]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#2f6f8f")
+    drawing.add(chart)
+    return drawing
+
+
+def report_pdf(report: dict) -> bytes:
+    """Cover page, one table per section, and bar charts of the status, age and use figures."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, title=report_title(report), leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm
+    )
+    scope = report["scope"]
+    story = [
+        Spacer(1, 5 * cm),
+        _para(report_title(report), styles["Title"]),
+        _para(
+            _("Period: %(start)s to %(end)s") % {"start": report["period"]["start"], "end": report["period"]["end"]},
+            styles["Heading3"],
+        ),
+    ]
+    if scope["funder"]:
+        story.append(_para(_("Funder: %(name)s") % {"name": scope["funder"]}, styles["Normal"]))
+    story.append(_para(_("Organisation: %(name)s") % {"name": scope["organization"]}, styles["Normal"]))
+    for grant in scope["grants"]:
+        amount = f" ({_money(grant['amount'])})" if grant["amount"] else ""
+        story.append(_para(_("Grant: %(name)s") % {"name": f"{grant['name']}{amount}"}, styles["Normal"]))
+    if scope["grant_amount"]:
+        story.append(_para(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, styles["Normal"]))
+    story.append(Spacer(1, 1 * cm))
+    if report["suppressed"]:
+        story.append(
+            _para(
+                _(
+                    "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s and shares "
+                    "computed from them are left out (%(none)s). This report names nobody."
+                )
+                % {"mark": SUPPRESSED, "none": NOT_SHOWN},
+                styles["Italic"],
+            )
+        )
+    generated = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
+    story += [_para(_("Made on %(when)s") % {"when": generated}, styles["Normal"]), PageBreak()]
+
+    tables = report_tables(report)
+    for table in tables:
+        story.append(_para(table["title"], styles["Heading2"]))
+        grid = Table([table["columns"], *table["rows"]], hAlign="LEFT", repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                    ("FONTSIZE", (0, 0), (-1, -1), 9),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef2")),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ]
+            )
+        )
+        story += [grid, Spacer(1, 0.5 * cm)]
+
+    by_key = {table["key"]: table for table in tables}
+    charts = [
+        _bar_chart(_("Devices by status today"), by_key["devices_now"]["rows"][2:]),
+        _bar_chart(
+            _("People reached by age"),
+            [row for row in by_key["people"]["rows"] if row[0].startswith(_("Age: %(label)s") % {"label": ""})],
+        ),
+        _bar_chart(_("How the devices were used"), by_key["device_use"]["rows"][:3]),
+    ]
+    charts = [chart for chart in charts if chart is not None]
+    if charts:
+        story.append(PageBreak())
+        story.append(_para(_("Charts"), styles["Heading2"]))
+        for chart in charts:
+            story += [chart, Spacer(1, 0.6 * cm)]
+    document.build(story)
+    return buffer.getvalue()
