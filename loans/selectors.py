@@ -88,3 +88,32 @@ def loan_public_payload(loan: Loan) -> dict:
             "opening_hours": organization.opening_hours,
         },
     }
+
+
+# The loan list's fast path (api.views.LoanViewSet.list): `.values()` rows instead of model instances.
+LOAN_ITEM_ROW_COLUMNS = [
+    "id",
+    "loan_id",
+    "device_id",
+    "device__asset_tag",
+    "device__kind",
+    "device__make",
+    "device__model",
+    "device__serial",
+    "accessories",
+    "closed_at",
+    "return_condition",
+    "accessories_returned",
+]
+
+
+def loan_item_rows(loan_ids) -> dict[int, list[dict]]:
+    """The items of the given loans as `.values()` rows with their device's columns, in one query,
+    grouped by loan and in id order (like the `items` prefetch of loans_for_user)."""
+    grouped: dict[int, list[dict]] = {loan_id: [] for loan_id in loan_ids}
+    if not grouped:
+        return grouped
+    rows = LoanItem.objects.filter(loan_id__in=list(grouped)).order_by("id").values(*LOAN_ITEM_ROW_COLUMNS)
+    for row in rows:
+        grouped[row["loan_id"]].append(row)
+    return grouped

@@ -191,6 +191,87 @@ class LoanSerializer(serializers.ModelSerializer):
         return f"{settings.SITE_URL}/l/{loan.public_token}"
 
 
+# LoanSerializer / LoanItemSerializer field -> `.values()` key, for the fields whose key is not their name.
+LOAN_LIST_KEYS = {
+    "organization": "organization_id",
+    "participant": "participant_id",
+    "participant_name": "participant__display_name",
+    "policy": "policy_id",
+    "policy_name": "policy__name",
+    "cohort": "cohort_id",
+    "checked_out_by": "checked_out_by_id",
+    "checked_in_by": "checked_in_by_id",
+}
+LOAN_ITEM_LIST_KEYS = {
+    "device": "device_id",
+    "asset_tag": "device__asset_tag",
+    "kind": "device__kind",
+    "make": "device__make",
+    "model": "device__model",
+    "serial": "device__serial",
+}
+# Computed per row by LoanListRows.render (the SerializerMethodFields and the nested items).
+LOAN_LIST_COMPUTED = ("items", "is_overdue", "renewals_left", "public_url")
+
+
+def _converters(serializer, keys: dict) -> list[tuple]:
+    """(name, `.values()` key, converter or None) per field: only dates, datetimes and decimals need DRF's
+    to_representation; ids, strings, numbers, booleans and JSON come out of `.values()` as DRF shows them."""
+    converting = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
+    out = []
+    for name, field in serializer.fields.items():
+        if name in LOAN_LIST_COMPUTED:
+            out.append((name, None, None))
+            continue
+        convert = field.to_representation if isinstance(field, converting) else None
+        out.append((name, keys.get(name, name), convert))
+    return out
+
+
+class LoanListRows:
+    """LoanSerializer's representation built from `.values()` rows (pinned equal by a test), for the list:
+    no model instances, no per-field DRF machinery (tests/loans/test_list_rows.py)."""
+
+    _shared = None
+
+    @classmethod
+    def shared(cls) -> "LoanListRows":
+        """Built once per process: the converters hold no request state (time zone and today are read per call)."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
+    def __init__(self):
+        self.fields = _converters(LoanSerializer(), LOAN_LIST_KEYS)
+        self.item_fields = _converters(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
+        self.columns = [key for _name, key, _convert in self.fields if key is not None]
+        self.columns += [c for c in ("renewal_days", "max_renewals", "renewals_count") if c not in self.columns]
+
+    @staticmethod
+    def _row(row: dict, fields) -> dict:
+        item = {}
+        for name, key, convert in fields:
+            if key is None:
+                item[name] = None  # filled in by render, keeping the serializer's key order
+                continue
+            value = row[key]
+            item[name] = convert(value) if convert is not None and value is not None else value
+        return item
+
+    def render(self, rows, items_by_loan: dict[int, list[dict]]) -> list[dict]:
+        on = today()
+        site = settings.SITE_URL
+        out = []
+        for row in rows:
+            loan = self._row(row, self.fields)
+            loan["items"] = [self._row(item, self.item_fields) for item in items_by_loan.get(row["id"], ())]
+            loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
+            loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
+            loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
+            out.append(loan)
+        return out
+
+
 class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):
     participant = ScopedRelatedField(model=Participant)
     policy = ScopedRelatedField(model=LoanPolicy)

@@ -16,6 +16,7 @@ from ..filters import LoanFilter, PaymentFilter, WaitlistFilter
 from .serializers import (
     CohortSerializer,
     LoanCheckoutSerializer,
+    LoanListRows,
     LoanLostSerializer,
     LoanNoteSerializer,
     LoanPolicySerializer,
@@ -57,6 +58,23 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+class _RowsCountedWithoutJoins:
+    """`.values()` rows for the page, but the total counted on the bare queryset: the participant and policy
+    joins that `values()` adds for the page would otherwise run over every matching row in COUNT."""
+
+    ordered = True
+
+    def __init__(self, queryset, columns):
+        self.queryset = queryset.select_related(None).prefetch_related(None)
+        self.rows = self.queryset.values(*columns)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, key):
+        return self.rows[key]
+
+
 class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Loans: list, read, check out (POST), and one endpoint per action (return, renew, lost, give...)."""
 
@@ -65,6 +83,16 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_class = LoanFilter
     search_fields = ["participant__display_name", "items__device__asset_tag"]
     ordering_fields = ["started_on", "due_on", "created_at", "id"]
+
+    def list(self, request, *args, **kwargs):
+        """The hot path: the page's loans as dicts from one query and their items from one more, shaped like
+        LoanSerializer's output without building model instances or walking DRF's per-field machinery."""
+        rows = LoanListRows.shared()
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(_RowsCountedWithoutJoins(queryset, rows.columns))
+        page = list(page) if page is not None else list(queryset.values(*rows.columns))
+        items = selectors.loan_item_rows([row["id"] for row in page])
+        return self.get_paginated_response(rows.render(page, items))
 
     def _respond(self, loan, code=status.HTTP_200_OK):
         loan = self.get_queryset().get(pk=loan.pk)
