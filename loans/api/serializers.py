@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
@@ -214,18 +216,52 @@ LOAN_ITEM_LIST_KEYS = {
 LOAN_LIST_COMPUTED = ("items", "is_overdue", "renewals_left", "public_url")
 
 
-def _converters(serializer, keys: dict) -> list[tuple]:
-    """(name, `.values()` key, converter or None) per field: only dates, datetimes and decimals need DRF's
-    to_representation; ids, strings, numbers, booleans and JSON come out of `.values()` as DRF shows them."""
-    converting = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
+def _plain_iso(field) -> bool:
+    """True when DRF would print the field's dates in ISO 8601 in the current time zone (the default)."""
+    default = api_settings.DATETIME_FORMAT if isinstance(field, serializers.DateTimeField) else api_settings.DATE_FORMAT
+    return getattr(field, "format", default) == ISO_8601 and not hasattr(field, "timezone")
+
+
+def _fields(serializer, keys: dict) -> list[tuple]:
+    """(name, `.values()` key, field) per field; key None for the fields render computes. Ids, strings,
+    numbers, booleans and JSON come out of `.values()` as DRF prints them; dates and decimals need converting."""
+    return [
+        (name, None if name in LOAN_LIST_COMPUTED else keys.get(name, name), field)
+        for name, field in serializer.fields.items()
+    ]
+
+
+def _converters(fields: list[tuple], tz) -> list[tuple]:
+    """(name, key, convert or None) for one render: DRF's own to_representation, except for ISO dates and
+    aware datetimes, done here the way DRF does them (astimezone, isoformat, +00:00 -> Z) without its
+    per-value settings and time-zone look-ups."""
+
+    def aware_datetime(field):
+        def convert(value):
+            if value.utcoffset() is None:
+                return field.to_representation(value)
+            text = value.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return convert
+
     out = []
-    for name, field in serializer.fields.items():
-        if name in LOAN_LIST_COMPUTED:
-            out.append((name, None, None))
-            continue
-        convert = field.to_representation if isinstance(field, converting) else None
-        out.append((name, keys.get(name, name), convert))
+    for name, key, field in fields:
+        convert = None
+        if key is None:
+            pass
+        elif isinstance(field, serializers.DateTimeField):
+            convert = aware_datetime(field) if tz is not None and _plain_iso(field) else field.to_representation
+        elif isinstance(field, serializers.DateField):
+            convert = _date_iso if _plain_iso(field) else field.to_representation
+        elif isinstance(field, serializers.DecimalField):
+            convert = field.to_representation
+        out.append((name, key, convert))
     return out
+
+
+def _date_iso(value):
+    return value if isinstance(value, str) else value.isoformat()
 
 
 class LoanListRows:
@@ -236,15 +272,15 @@ class LoanListRows:
 
     @classmethod
     def shared(cls) -> "LoanListRows":
-        """Built once per process: the converters hold no request state (time zone and today are read per call)."""
+        """Built once per process: it holds no request state (time zone and today are read per render)."""
         if cls._shared is None:
             cls._shared = cls()
         return cls._shared
 
     def __init__(self):
-        self.fields = _converters(LoanSerializer(), LOAN_LIST_KEYS)
-        self.item_fields = _converters(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
-        self.columns = [key for _name, key, _convert in self.fields if key is not None]
+        self.fields = _fields(LoanSerializer(), LOAN_LIST_KEYS)
+        self.item_fields = _fields(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
+        self.columns = [key for _name, key, _field in self.fields if key is not None]
         self.columns += [c for c in ("renewal_days", "max_renewals", "renewals_count") if c not in self.columns]
 
     @staticmethod
@@ -259,12 +295,14 @@ class LoanListRows:
         return item
 
     def render(self, rows, items_by_loan: dict[int, list[dict]]) -> list[dict]:
+        tz = timezone.get_current_timezone() if settings.USE_TZ else None
+        fields, item_fields = _converters(self.fields, tz), _converters(self.item_fields, tz)
         on = today()
         site = settings.SITE_URL
         out = []
         for row in rows:
-            loan = self._row(row, self.fields)
-            loan["items"] = [self._row(item, self.item_fields) for item in items_by_loan.get(row["id"], ())]
+            loan = self._row(row, fields)
+            loan["items"] = [self._row(item, item_fields) for item in items_by_loan.get(row["id"], ())]
             loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
             loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
