@@ -197,23 +197,21 @@ class LoanSerializer(serializers.ModelSerializer):
 LOAN_LIST_KEYS = {
     "organization": "organization_id",
     "participant": "participant_id",
-    "participant_name": "participant__display_name",
     "policy": "policy_id",
-    "policy_name": "policy__name",
     "cohort": "cohort_id",
     "checked_out_by": "checked_out_by_id",
     "checked_in_by": "checked_in_by_id",
 }
 LOAN_ITEM_LIST_KEYS = {
-    "device": "device_id",
     "asset_tag": "device__asset_tag",
     "kind": "device__kind",
     "make": "device__make",
     "model": "device__model",
     "serial": "device__serial",
 }
-# Computed per row by LoanListRows.render (the SerializerMethodFields and the nested items).
-LOAN_LIST_COMPUTED = ("items", "is_overdue", "renewals_left", "public_url")
+# Filled in per row by LoanListRows.render: the SerializerMethodFields, and from
+# selectors.loan_page_details the names and the nested items.
+LOAN_LIST_COMPUTED = ("participant_name", "policy_name", "items", "is_overdue", "renewals_left", "public_url")
 
 
 def _plain_iso(field) -> bool:
@@ -294,7 +292,8 @@ class LoanListRows:
             item[name] = convert(value) if convert is not None and value is not None else value
         return item
 
-    def render(self, rows, items_by_loan: dict[int, list[dict]]) -> list[dict]:
+    def render(self, rows, details: dict[int, dict]) -> list[dict]:
+        """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them."""
         tz = timezone.get_current_timezone() if settings.USE_TZ else None
         fields, item_fields = _converters(self.fields, tz), _converters(self.item_fields, tz)
         on = today()
@@ -302,7 +301,10 @@ class LoanListRows:
         out = []
         for row in rows:
             loan = self._row(row, fields)
-            loan["items"] = [self._row(item, item_fields) for item in items_by_loan.get(row["id"], ())]
+            extra = details[row["id"]]
+            loan["participant_name"] = extra["participant_name"]
+            loan["policy_name"] = extra["policy_name"]
+            loan["items"] = [self._row(item, item_fields) for item in extra["items"]]
             loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
             loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
