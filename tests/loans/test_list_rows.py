@@ -91,3 +91,11 @@ def test_the_list_covers_every_serializer_field(api, staff_of_org_a, loans):
     overdue = next(r for r in body["results"] if r["id"] == loans[1].pk)
     assert overdue["is_overdue"] is True and overdue["agreement_signed_at"]
     assert next(r for r in body["results"] if r["id"] == loans[2].pk)["public_url"] is None
+
+
+def test_the_list_prints_utc_datetimes_like_the_serializer(api, staff_of_org_a, loans, settings):
+    settings.TIME_ZONE = "UTC"  # DRF prints +00:00 as Z
+    response = api.as_user(staff_of_org_a).get("/api/v1/loans/")
+    body = json.loads(response.content)
+    assert body["results"] == _expected(staff_of_org_a, [row["id"] for row in body["results"]], response.wsgi_request)
+    assert body["results"][0]["created_at"].endswith("Z")
