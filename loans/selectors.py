@@ -88,3 +88,47 @@ def loan_public_payload(loan: Loan) -> dict:
             "opening_hours": organization.opening_hours,
         },
     }
+
+
+# The loan list's fast path (api.views.LoanViewSet.list): `.values()` rows instead of model instances.
+LOAN_ITEM_ROW_COLUMNS = [
+    "id",
+    "device",
+    "device__asset_tag",
+    "device__kind",
+    "device__make",
+    "device__model",
+    "device__serial",
+    "accessories",
+    "closed_at",
+    "return_condition",
+    "accessories_returned",
+]
+_PAGE_DETAIL_COLUMNS = ["id", "participant__display_name", "policy__name"] + [
+    f"items__{column}" for column in LOAN_ITEM_ROW_COLUMNS
+]
+
+
+def loan_list_queryset(user) -> QuerySet[Loan]:
+    """The loans the list may show, bare: its page query reads only loans_loan (no join before the sort)."""
+    return scope_to_user(Loan.objects.all(), user)
+
+
+def loan_page_details(loan_ids) -> dict[int, dict]:
+    """For the loans of one list page, in one query: the participant's and policy's names and the items
+    (`.values()` rows with their device's columns, in id order like the `items` prefetch of loans_for_user).
+
+    Joining here, over the page's loans only, keeps the joins out of the page query, where PostgreSQL
+    would join every row it reads before sorting them."""
+    details: dict[int, dict] = {}
+    if not loan_ids:
+        return details
+    rows = Loan.objects.filter(pk__in=list(loan_ids)).order_by("id", "items__id").values_list(*_PAGE_DETAIL_COLUMNS)
+    width = len(LOAN_ITEM_ROW_COLUMNS)
+    for loan_id, participant_name, policy_name, *item in rows:
+        entry = details.get(loan_id)
+        if entry is None:
+            entry = details[loan_id] = {"participant_name": participant_name, "policy_name": policy_name, "items": []}
+        if item[0] is not None:  # a loan without items still has one row, with NULL item columns
+            entry["items"].append(dict(zip(LOAN_ITEM_ROW_COLUMNS, item[:width], strict=True)))
+    return details

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
@@ -189,6 +191,125 @@ class LoanSerializer(serializers.ModelSerializer):
         if loan.token_revoked_at:
             return None
         return f"{settings.SITE_URL}/l/{loan.public_token}"
+
+
+# LoanSerializer / LoanItemSerializer field -> `.values()` key, for the fields whose key is not their name.
+LOAN_LIST_KEYS = {
+    "organization": "organization_id",
+    "participant": "participant_id",
+    "policy": "policy_id",
+    "cohort": "cohort_id",
+    "checked_out_by": "checked_out_by_id",
+    "checked_in_by": "checked_in_by_id",
+}
+LOAN_ITEM_LIST_KEYS = {
+    "asset_tag": "device__asset_tag",
+    "kind": "device__kind",
+    "make": "device__make",
+    "model": "device__model",
+    "serial": "device__serial",
+}
+# Filled in per row by LoanListRows.render: the SerializerMethodFields, and from
+# selectors.loan_page_details the names and the nested items.
+LOAN_LIST_COMPUTED = ("participant_name", "policy_name", "items", "is_overdue", "renewals_left", "public_url")
+
+
+def _plain_iso(field) -> bool:
+    """True when DRF would print the field's dates in ISO 8601 in the current time zone (the default)."""
+    default = api_settings.DATETIME_FORMAT if isinstance(field, serializers.DateTimeField) else api_settings.DATE_FORMAT
+    return getattr(field, "format", default) == ISO_8601 and not hasattr(field, "timezone")
+
+
+def _fields(serializer, keys: dict) -> list[tuple]:
+    """(name, `.values()` key, field) per field; key None for the fields render computes. Ids, strings,
+    numbers, booleans and JSON come out of `.values()` as DRF prints them; dates and decimals need converting."""
+    return [
+        (name, None if name in LOAN_LIST_COMPUTED else keys.get(name, name), field)
+        for name, field in serializer.fields.items()
+    ]
+
+
+def _converters(fields: list[tuple], tz) -> list[tuple]:
+    """(name, key, convert or None) for one render: DRF's own to_representation, except for ISO dates and
+    aware datetimes, done here the way DRF does them (astimezone, isoformat, +00:00 -> Z) without its
+    per-value settings and time-zone look-ups."""
+
+    def aware_datetime(field):
+        def convert(value):
+            if value.utcoffset() is None:
+                return field.to_representation(value)
+            text = value.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return convert
+
+    out = []
+    for name, key, field in fields:
+        convert = None
+        if key is None:
+            pass
+        elif isinstance(field, serializers.DateTimeField):
+            convert = aware_datetime(field) if tz is not None and _plain_iso(field) else field.to_representation
+        elif isinstance(field, serializers.DateField):
+            convert = _date_iso if _plain_iso(field) else field.to_representation
+        elif isinstance(field, serializers.DecimalField):
+            convert = field.to_representation
+        out.append((name, key, convert))
+    return out
+
+
+def _date_iso(value):
+    return value if isinstance(value, str) else value.isoformat()
+
+
+class LoanListRows:
+    """LoanSerializer's representation built from `.values()` rows (pinned equal by a test), for the list:
+    no model instances, no per-field DRF machinery (tests/loans/test_list_rows.py)."""
+
+    _shared = None
+
+    @classmethod
+    def shared(cls) -> "LoanListRows":
+        """Built once per process: it holds no request state (time zone and today are read per render)."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
+    def __init__(self):
+        self.fields = _fields(LoanSerializer(), LOAN_LIST_KEYS)
+        self.item_fields = _fields(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
+        self.columns = [key for _name, key, _field in self.fields if key is not None]
+        self.columns += [c for c in ("renewal_days", "max_renewals", "renewals_count") if c not in self.columns]
+
+    @staticmethod
+    def _row(row: dict, fields) -> dict:
+        item = {}
+        for name, key, convert in fields:
+            if key is None:
+                item[name] = None  # filled in by render, keeping the serializer's key order
+                continue
+            value = row[key]
+            item[name] = convert(value) if convert is not None and value is not None else value
+        return item
+
+    def render(self, rows, details: dict[int, dict]) -> list[dict]:
+        """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them."""
+        tz = timezone.get_current_timezone() if settings.USE_TZ else None
+        fields, item_fields = _converters(self.fields, tz), _converters(self.item_fields, tz)
+        on = today()
+        site = settings.SITE_URL
+        out = []
+        for row in rows:
+            loan = self._row(row, fields)
+            extra = details[row["id"]]
+            loan["participant_name"] = extra["participant_name"]
+            loan["policy_name"] = extra["policy_name"]
+            loan["items"] = [self._row(item, item_fields) for item in extra["items"]]
+            loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
+            loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
+            loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
+            out.append(loan)
+        return out
 
 
 class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):

@@ -1,0 +1,101 @@
+"""The loan list's fast path (`.values()` rows, api.views.LoanViewSet.list) gives exactly the JSON that
+LoanSerializer gives for the same loans, for every filter, ordering and search the list accepts."""
+
+import json
+
+import pytest
+from rest_framework.renderers import JSONRenderer
+
+from loans import selectors, services
+from loans.api.serializers import LoanSerializer
+from tests.factories import ParticipantFactory
+
+from .conftest import backdate
+from .factories import CohortFactory, DeviceFactory, LoanPolicyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loans(org_a, org_b, lend, staff_of_org_a, participant_a):
+    kit = [
+        DeviceFactory(organization=org_a, make="Dell", model="E5470", serial="SN-1"),
+        DeviceFactory(organization=org_a, kind="accessory", make="", model="", serial=""),
+    ]
+    partly_back = lend(devices=kit, accessories="charger", note="kit")
+    services.loan_return(
+        loan=partly_back, by=staff_of_org_a, devices=[kit[1]], condition="good", accessories_returned="bag"
+    )
+    overdue = backdate(lend(agreement_signed=True), due_days_ago=5)
+    revoked = services.loan_token_revoke(loan=lend(), by=staff_of_org_a)
+    returned = lend()
+    services.loan_return(loan=returned, by=staff_of_org_a, condition="damaged", note="cracked")
+    course = LoanPolicyFactory(
+        organization=org_a, period_kind="cohort", period_days=None, max_renewals=0, renewal_days=None, fee_amount="2.5"
+    )
+    cohort = CohortFactory(organization=org_a)
+    zoe = ParticipantFactory(organization=org_a, display_name="Zoë")
+    in_course = lend(policy=course, cohort=cohort, participant=zoe)
+    renewed = services.loan_renew(loan=lend(), by=staff_of_org_a)
+    # Another organisation's loan never shows.
+    services.loan_checkout(
+        organization=org_b,
+        participant=ParticipantFactory(organization=org_b),
+        policy=LoanPolicyFactory(organization=org_b),
+        devices=[DeviceFactory(organization=org_b)],
+        by=None,
+    )
+    return [partly_back, overdue, revoked, returned, in_course, renewed]
+
+
+def _expected(user, loan_ids, request):
+    queryset = selectors.loans_for_user(user)
+    by_id = {loan.pk: loan for loan in queryset.filter(pk__in=loan_ids)}
+    data = LoanSerializer([by_id[i] for i in loan_ids], many=True, context={"request": request}).data
+    return json.loads(JSONRenderer().render(data))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?overdue=true",
+        "?overdue=false",
+        "?open=true",
+        "?open=false",
+        "?status=returned",
+        "?ordering=due_on",
+        "?ordering=-id",
+        "?search=Zo",
+        "?search=T-0",
+        "?page_size=2&page=2",
+    ],
+)
+def test_the_list_gives_what_the_serializer_gives(api, staff_of_org_a, loans, query):
+    response = api.as_user(staff_of_org_a).get(f"/api/v1/loans/{query}")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    ids = [row["id"] for row in body["results"]]
+    assert body["results"] == _expected(staff_of_org_a, ids, response.wsgi_request)
+    assert ids, "each case lists some loans"
+    assert {row["organization"] for row in body["results"]} == {loans[0].organization_id}
+
+
+def test_the_list_covers_every_serializer_field(api, staff_of_org_a, loans):
+    body = json.loads(api.as_user(staff_of_org_a).get("/api/v1/loans/").content)
+    assert body["count"] == len(loans)
+    row = next(r for r in body["results"] if r["id"] == loans[0].pk)
+    assert list(row) == list(LoanSerializer.Meta.fields)
+    assert [item["closed_at"] is not None for item in row["items"]] == [False, True]
+    assert row["items"][0]["make"] == "Dell" and row["items"][1]["accessories_returned"] == "bag"
+    overdue = next(r for r in body["results"] if r["id"] == loans[1].pk)
+    assert overdue["is_overdue"] is True and overdue["agreement_signed_at"]
+    assert next(r for r in body["results"] if r["id"] == loans[2].pk)["public_url"] is None
+
+
+def test_the_list_prints_utc_datetimes_like_the_serializer(api, staff_of_org_a, loans, settings):
+    settings.TIME_ZONE = "UTC"  # DRF prints +00:00 as Z
+    response = api.as_user(staff_of_org_a).get("/api/v1/loans/")
+    body = json.loads(response.content)
+    assert body["results"] == _expected(staff_of_org_a, [row["id"] for row in body["results"]], response.wsgi_request)
+    assert body["results"][0]["created_at"].endswith("Z")
