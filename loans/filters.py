@@ -24,7 +24,7 @@ class LoanFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         if value:
-            # Ordered by due date so PostgreSQL walks the partial index loan_open_due in order.
+            # Ordered by due date so PostgreSQL walks the partial index loan_open_due_id in order.
             return queryset.overdue(on=today()).order_by("due_on", "id")
         return queryset.exclude(pk__in=Loan.objects.overdue(on=today()).values("pk"))
 

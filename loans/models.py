@@ -187,7 +187,7 @@ class Loan(models.Model):
         indexes = [
             # The overdue filter and the reminder scan read only open loans by due date.
             models.Index(
-                fields=["organization", "due_on"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due"
+                fields=["organization", "due_on", "id"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due_id"
             ),
             models.Index(fields=["due_on"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due_all"),
             models.Index(fields=["organization", "-started_on"], name="loan_org_started"),
