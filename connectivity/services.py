@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from backend.api.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
-from inventory.models import Device, DeviceEvent, RepairTicket
+from inventory.models import Device, RepairTicket
+from inventory.services import device_move
 from organizations.choices import StaffTaskKind
 from organizations.models import StaffTask
 from organizations.services import staff_task_ensure
@@ -265,9 +266,13 @@ def _hand_over_modem(*, modem: Device, code: EligibilityCode, by) -> None:
         raise _bad_input("does_not_exist", "modem", _("This object does not exist in the organisation."))
     if modem.kind != DeviceKind.MODEM_4G:
         raise _bad_input("modem_kind", "modem", _("This device is not a 4G modem."))
-    now = timezone.now()
-    claimed = Device.objects.filter(pk=modem.pk, status=DeviceStatus.AVAILABLE).update(
-        status=DeviceStatus.GIVEN_AWAY, status_changed_at=now, updated_at=now
+    claimed = device_move(
+        device=modem,
+        from_status=DeviceStatus.AVAILABLE,
+        to_status=DeviceStatus.GIVEN_AWAY,
+        action="give_away",
+        by=by,
+        note=_("Given with internet code %(code)s") % {"code": code.masked_code},
     )
     if not claimed:
         raise DomainError(
@@ -275,15 +280,6 @@ def _hand_over_modem(*, modem: Device, code: EligibilityCode, by) -> None:
             _("This modem is not available."),
             fields={"modem": [_("This modem is not available.")]},
         )
-    DeviceEvent.objects.create(
-        device=modem,
-        action="give_away",
-        from_status=DeviceStatus.AVAILABLE,
-        to_status=DeviceStatus.GIVEN_AWAY,
-        note=_("Given with internet code %(code)s") % {"code": code.masked_code},
-        by=by,
-        at=now,
-    )
     modem.refresh_from_db()
     Device.history.bulk_history_create([modem], update=True, default_user=by)
 

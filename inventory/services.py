@@ -1,8 +1,9 @@
 """Writes on devices: creation with a generated asset tag, and every status transition.
 
-The status moves only through `device_transition` (here) and the loans app (checkout/return/hand-over,
-which do their own conditional UPDATE on `Device.status` and write a `DeviceEvent`). Manual actions never
-move a device into or out of `on_loan`.
+The status moves only through `device_move` (one conditional UPDATE plus a DeviceEvent), called by
+`device_transition` for the manual lifecycle actions here, by the loans app (checkout, return, lost,
+hand-over) and by connectivity (a modem given with an internet code). Manual actions never move a device
+into or out of `on_loan`.
 """
 
 import re
@@ -102,23 +103,37 @@ def device_transition(*, device: Device, action: str, by, note: str = "") -> Dev
             _("A donated or refurbished device needs a data-wipe record before it can be made available."),
             fields={"wipes": [_("Record the data wipe first.")]},
         )
-    now = timezone.now()
-    updated = Device.objects.filter(pk=device.pk, status=current).update(
-        status=transition.target, status_changed_at=now, updated_at=now
-    )
-    if updated != 1:
+    if not device_move(
+        device=device, from_status=current, to_status=transition.target, action=action, by=by, note=note
+    ):
         raise DomainError("status_changed", _("The device's status changed meanwhile; reload and try again."))
+    return device
+
+
+def device_move(*, device: Device, from_status: str, to_status: str, action: str, by, note: str = "") -> bool:
+    """Move `device` to `to_status` if, and only if, it is still in `from_status`; False when it was not.
+
+    The one place a device's status changes: one conditional UPDATE (two clerks acting at once cannot both
+    win) and one DeviceEvent (who, when, note). The lifecycle actions above, checkout/return in `loans`
+    and the modem handover in `connectivity` all go through it.
+    """
+    now = timezone.now()
+    moved = Device.objects.filter(pk=device.pk, organization_id=device.organization_id, status=from_status).update(
+        status=to_status, status_changed_at=now, updated_at=now
+    )
+    if not moved:
+        return False
     DeviceEvent.objects.create(
         device_id=device.pk,
         action=action,
-        from_status=current,
-        to_status=transition.target,
+        from_status=from_status,
+        to_status=to_status,
         note=note,
         by=by if by is not None and by.is_authenticated else None,
         at=now,
     )
-    device.status, device.status_changed_at, device.updated_at = transition.target, now, now
-    return device
+    device.status, device.status_changed_at, device.updated_at = to_status, now, now
+    return True
 
 
 def next_asset_tag(organization) -> str:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from backend.api.errors import DomainError
 from inventory.choices import DeviceStatus
-from inventory.models import Device, DeviceEvent
+from inventory.models import Device
+from inventory.services import device_move
 from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
 
@@ -42,21 +43,6 @@ def _not_found(field: str) -> DomainError:
 
 def _bad_input(field: str, message: str) -> DomainError:
     return DomainError("invalid", message, fields={field: [message]}, status_code=400)
-
-
-def _move_device(*, device: Device, from_status: str, to_status: str, action: str, by, note: str = "") -> bool:
-    """Move one device from `from_status` to `to_status` if, and only if, it is still in `from_status`."""
-    now = timezone.now()
-    moved = Device.objects.filter(pk=device.pk, organization_id=device.organization_id, status=from_status).update(
-        status=to_status, status_changed_at=now
-    )
-    if moved:
-        DeviceEvent.objects.create(
-            device=device, action=action, from_status=from_status, to_status=to_status, note=note, by=by, at=now
-        )
-        device.status = to_status
-        device.status_changed_at = now
-    return bool(moved)
 
 
 def _sms_on_commit(*, loan_or_entry, participant: Participant, template: str, context: dict, key: str) -> None:
@@ -190,7 +176,7 @@ def loan_checkout(
         note=note,
     )
     for index, device in enumerate(devices):
-        if not _move_device(
+        if not device_move(
             device=device,
             from_status=DeviceStatus.AVAILABLE,
             to_status=DeviceStatus.ON_LOAN,
@@ -260,7 +246,7 @@ def _close_items(
         )
         if not closed:
             raise DomainError("loan_item_closed", _("%(tag)s was already taken back.") % {"tag": item.device.asset_tag})
-        if not _move_device(
+        if not device_move(
             device=item.device,
             from_status=DeviceStatus.ON_LOAN,
             to_status=to_status,
