@@ -43,9 +43,8 @@ def test_the_tallies_follow_every_kind_of_write(org_a, org_b):
 def test_a_rolled_back_import_leaves_the_tallies_unchanged(org_a):
     DeviceFactory(organization=org_a, asset_tag="DT-0001")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Device.objects.bulk_create(
-            [*DeviceFactory.build_batch(4, organization=org_a), DeviceFactory.build(organization=org_a, asset_tag="DT-0001")]
-        )
+        clash = DeviceFactory.build(organization=org_a, asset_tag="DT-0001")
+        Device.objects.bulk_create([*DeviceFactory.build_batch(4, organization=org_a), clash])
     assert _tallies() == _counted() == {org_a.id: 1}
 
 
