@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees a view's database errors before any other middleware turns them into a 500.
+    "backend.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
