@@ -106,7 +106,6 @@ def test_concurrent_queueing_with_one_key_stores_one_message():
     assert OutboundMessage.objects.count() == 1
 
 
-
 REMINDER_ROUNDS = 5
 LOANS_PER_ROUND = 12
 
