@@ -1,5 +1,8 @@
 """Broker down during a checkout at the desk: the loan is made, and the SMS still goes out later."""
 
+import json
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
@@ -10,6 +13,8 @@ from messaging.models import OutboundMessage
 from messaging.services import messages_send_due
 from tests.factories import ParticipantFactory
 from tests.loans.factories import DeviceFactory, LoanPolicyFactory
+
+from .conftest import ROOT, subprocess_env
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +50,6 @@ def test_a_checkout_succeeds_with_the_broker_down_and_its_sms_goes_out_from_the_
 REFUSED_BROKER = """
 import json, time, django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.test import Client
 from inventory.models import Device
@@ -87,26 +90,19 @@ print(json.dumps({
 """
 
 
-def test_a_checkout_with_a_broker_that_refuses_connections_still_lends_and_the_scan_sends_later(tmp_path):
+def test_a_checkout_with_a_broker_that_refuses_connections_still_lends_and_the_scan_sends_later(
+    tmp_path, migrated_sqlite
+):
     """A real broker URL on a closed port, in a separate process (the Celery app connects for real)."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
-    env.update(
-        VAR_DIR=str(tmp_path),
+    (tmp_path / "db.sqlite3").write_bytes(migrated_sqlite.read_bytes())
+    env = subprocess_env(
+        tmp_path,
         CELERY_BROKER_URL="redis://127.0.0.1:9/0",  # port 9: nothing listens, the connection is refused
-        CACHE_URL="locmemcache://",
-        DJANGO_SETTINGS_MODULE="backend.settings",
         SMS_BACKEND="locmem",
         SMS_SENDING_HOURS="00:00,23:59:59",
     )
-    root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
-        [sys.executable, "-c", REFUSED_BROKER], cwd=root, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", REFUSED_BROKER], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

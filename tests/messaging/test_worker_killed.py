@@ -21,15 +21,10 @@ import pytest
 
 from tests.conftest import REDIS
 
+from .conftest import subprocess_env
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "loan-confirmation:kill-test"
-
-SETUP = """
-import datetime, sys, django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-"""
 
 QUEUE_ONE = """
 import sys, django
@@ -59,21 +54,14 @@ sms_reminders_task.apply_async(queue=sys.argv[1])
 BROKERS = ["filesystem"] + (["redis"] if REDIS else [])
 
 
-@pytest.fixture(scope="module")
-def migrated_database(tmp_path_factory):
-    """Migrate once; each test copies the file."""
-    folder = tmp_path_factory.mktemp("migrated")
-    env = _env(folder, broker="filesystem")
-    subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, timeout=300)
-    return folder / "db.sqlite3"
+@pytest.fixture
+def migrated_database(migrated_sqlite):
+    return migrated_sqlite
 
 
 def _env(folder: Path, *, broker: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    env = subprocess_env(folder)
     env.update(
-        VAR_DIR=str(folder),
-        CACHE_URL="locmemcache://",
-        DJANGO_SETTINGS_MODULE="backend.settings",
         SMS_BACKEND="tests.messaging.sentinel_backend.SentinelBackend",
         SMS_SENDING_HOURS="00:00,23:59:59",
         SENTINEL_SMS_DIR=str(folder / "sms"),
