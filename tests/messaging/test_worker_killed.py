@@ -92,7 +92,7 @@ class Worker:
     def log(self) -> str:
         return "".join(self.lines)
 
-    def wait_for(self, text: str, *, count: int = 1, timeout: float = 90) -> None:
+    def wait_for(self, text: str, *, count: int = 1, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while self.log().count(text) < count:
             assert self.process.poll() is None, f"the worker stopped:\n{self.log()[-3000:]}"
@@ -112,7 +112,7 @@ class Worker:
                 self.process.kill()
 
 
-def _wait_for_file(path: Path, *, timeout: float = 90) -> None:
+def _wait_for_file(path: Path, *, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         assert time.monotonic() < deadline, f"{path.name} never appeared"
