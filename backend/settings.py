@@ -234,7 +234,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     CELERY_BROKER_DISPLAY = f"filesystem {BROKER_DIR}"
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A web request that hands a task to a broker that is down gives up at once (one retry, no
+    # backoff): the work is already in the database and the next beat scan does it. Workers keep
+    # reconnecting on their own (broker_connection_retry).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
     CELERY_BROKER_DISPLAY = CELERY_BROKER_URL.split("@")[-1]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

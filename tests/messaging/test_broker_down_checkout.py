@@ -112,3 +112,12 @@ def test_a_checkout_with_a_broker_that_refuses_connections_still_lends_and_the_s
     assert outcome["health"] == [503, "OperationalError"]
     assert outcome["sent"] == {"sent": 1} and outcome["outbox"] == 1 and outcome["sent_after"] == ["sent"]
     assert "broker unavailable; SMS" in result.stderr
+
+
+def test_a_request_gives_up_on_a_broker_that_is_down_without_backing_off(tmp_path):
+    """Kombu would otherwise wait 2 s and more per enqueue (its default back-off) in every request."""
+    code = "from backend import settings as s; o = s.CELERY_BROKER_TRANSPORT_OPTIONS; print(o['max_retries'])"
+    env = subprocess_env(tmp_path, CELERY_BROKER_URL="redis://redis.internal:6379/0")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1"]
