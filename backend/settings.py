@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees a view's database errors before any other middleware turns them into a 500.
+    "backend.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -232,13 +234,24 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     CELERY_BROKER_DISPLAY = f"filesystem {BROKER_DIR}"
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A web request that hands a task to a broker that is down gives up at once (one retry, no
+    # backoff): the work is already in the database and the next beat scan does it. Workers keep
+    # reconnecting on their own (broker_connection_retry).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
     CELERY_BROKER_DISPLAY = CELERY_BROKER_URL.split("@")[-1]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# A pool process that dies mid-task (OOM killer) gives its message back to the broker: tasks are
+# idempotent (the database says what is left to do), so running one again never repeats work.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -34,17 +34,18 @@ def _env_example() -> dict[str, str]:
 
 def test_compose_has_the_production_services_with_health_checks():
     services = _compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "proxy"}
     for name, service in services.items():
-        assert "healthcheck" in service, f"{name} has no health check"
+        if name != "migrate":  # a one-shot job, not a long-running service
+            assert "test" in service["healthcheck"], f"{name} has no health check"
     assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
 def test_compose_commands_start_what_each_service_is_for():
     services = _compose()["services"]
-    web = services["web"]["command"]
-    assert "migrate --noinput" in web and "gunicorn backend.wsgi" in web
+    assert "migrate --noinput" in " ".join(services["migrate"]["command"])
+    assert services["web"]["command"][:2] == ["gunicorn", "backend.wsgi"]
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "backend", "worker"]
     beat = services["beat"]["command"]
@@ -56,15 +57,16 @@ def test_compose_points_the_apps_at_postgres_and_redis():
     services = _compose()["services"]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
-        assert (
-            environment["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in environment["DATABASE_URL"]
-        )
-        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+        for variable in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "SECRET_KEY"):
+            assert environment[variable] == f"${{{variable}:?set {variable} in .env}}", "required, from .env"
         assert services[name]["env_file"] == ".env"
+    example = _env_example()
+    assert example["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in example["DATABASE_URL"]
+    assert example["CELERY_BROKER_URL"] == "redis://redis:6379/0"
 
 
 def test_every_variable_in_compose_and_env_example_is_read_by_the_settings():
-    known = _settings_variables() | {"POSTGRES_PASSWORD"}  # the compose file itself reads that one
+    known = _settings_variables() | {"POSTGRES_PASSWORD", "COMPOSE_PROFILES"}  # read by docker compose itself
     for name in ("web", "worker", "beat"):
         unknown = set(_compose()["services"][name]["environment"]) - known
         assert not unknown, f"compose sets variables the settings never read: {unknown}"

@@ -80,3 +80,80 @@ def test_concurrent_checkouts_over_http_answer_409(api):
     for thread in threads:
         thread.join()
     assert sorted(codes) == [201] + [409] * (THREADS - 1)
+
+
+ROUNDS = 50
+DESKS = 20
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_desks_racing_for_one_device_fifty_rounds_lend_it_once_each_round():
+    """Each round, 20 desks post a checkout of the same device at once (a barrier lines them up).
+
+    Each desk is a thread with its own client and database connection, kept across rounds.
+    """
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from inventory.choices import DeviceStatus
+    from inventory.models import Device
+
+    org = OrganizationFactory()
+    staff = MembershipFactory(organization=org, user=UserFactory(username="busy-desk")).user
+    token = Token.objects.create(user=staff).key
+    policy = LoanPolicyFactory(organization=org)
+    devices = [DeviceFactory(organization=org) for _round in range(ROUNDS)]
+    people = [ParticipantFactory(organization=org) for _desk in range(DESKS)]
+    barrier = threading.Barrier(DESKS, timeout=60)
+    answers: list[list[tuple[int, str]]] = [[] for _round in range(ROUNDS)]
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def desk(person):
+        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            for round_, device in enumerate(devices):
+                barrier.wait()
+                response = client.post(
+                    "/api/v1/loans/",
+                    {"participant": person.pk, "policy": policy.pk, "devices": [device.pk]},
+                    content_type="application/json",
+                )
+                code = response.json().get("code", "") if response.status_code != 201 else ""
+                with lock:
+                    answers[round_].append((response.status_code, code))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=desk, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    for round_, round_answers in enumerate(answers):
+        assert sorted(round_answers) == [(201, "")] + [(409, "device_not_available")] * (DESKS - 1), round_
+    open_items = LoanItem.objects.filter(device__in=devices, closed_at__isnull=True)
+    assert open_items.count() == ROUNDS
+    assert open_items.values("device").distinct().count() == ROUNDS
+    assert set(Device.objects.filter(pk__in=[d.pk for d in devices]).values_list("status", flat=True)) == {
+        DeviceStatus.ON_LOAN
+    }
+
+
+@pytest.mark.django_db
+def test_a_bad_device_in_a_racing_checkout_is_a_400_naming_the_field_and_writes_nothing(api):
+    org = OrganizationFactory()
+    staff = MembershipFactory(organization=org, user=UserFactory(username="desk3")).user
+    policy = LoanPolicyFactory(organization=org)
+    person = ParticipantFactory(organization=org)
+    response = api.as_user(staff).post(
+        "/api/v1/loans/", {"participant": person.pk, "policy": policy.pk, "devices": ["nope"]}, format="json"
+    )
+    assert response.status_code == 400 and "devices" in str(response.json()["fields"])
+    assert LoanItem.objects.count() == 0
