@@ -14,7 +14,7 @@ Each organisation has a staff user (`scale-<code>-staff`), two loan policies, tw
 
 Guarantees the benchmarks and the test rely on: a device is `on_loan` if and only if it is in exactly
 one open loan; loans, their participant, policy and devices belong to the same organisation; about a
-fifth of the open loans are overdue and about a sixth have a reminder due today; most participants have
+fifth of the open loans are overdue and about one in seven has a reminder due today; most participants have
 a Belgian mobile number and SMS consent; held codes belong to distinct participants of their organisation.
 """
 
