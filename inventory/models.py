@@ -126,6 +126,23 @@ class Device(models.Model):
         return f"{self.asset_tag} {self.make} {self.model}".strip()
 
 
+class DeviceTally(models.Model):
+    """How many devices each organisation has, kept exact by database triggers on the device table
+    (migration 0004), so the unfiltered device list does not count 100k rows on every page."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("organisation")
+    )
+    devices = models.BigIntegerField(_("devices"), default=0)
+
+    class Meta:
+        verbose_name = _("device tally")
+        verbose_name_plural = _("device tallies")
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.devices}"
+
+
 class DeviceEvent(models.Model):
     """One status transition: who, when, from what to what, and why."""
 

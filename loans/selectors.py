@@ -1,12 +1,12 @@
 """Reads on loans, scoped to the caller; the public loan card's payload is built here and only here."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import translation
 
 from organizations.selectors import scope_to_user
 
 from .choices import LoanStatus
-from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
+from .models import Cohort, Loan, LoanItem, LoanPolicy, LoanTally, Payment, WaitlistEntry
 from .services import renewals_left, today
 
 
@@ -112,6 +112,17 @@ _PAGE_DETAIL_COLUMNS = ["id", "participant__display_name", "policy__name"] + [
 def loan_list_queryset(user) -> QuerySet[Loan]:
     """The loans the list may show, bare: its page query reads only loans_loan (no join before the sort)."""
     return scope_to_user(Loan.objects.all(), user)
+
+
+def loan_total_for_user(user, *, status: str | None = None, due_before=None) -> int:
+    """How many loans of the user's organisations have `status` (any when None) and, when given, a due
+    date before `due_before`: summed from the trigger-kept tallies (exact; pinned equal to COUNT by tests)."""
+    tallies = scope_to_user(LoanTally.objects.all(), user)
+    if status is not None:
+        tallies = tallies.filter(status=status)
+    if due_before is not None:
+        tallies = tallies.filter(due_on__lt=due_before)
+    return tallies.aggregate(total=Sum("loans"))["total"] or 0
 
 
 def loan_page_details(loan_ids) -> dict[int, dict]:

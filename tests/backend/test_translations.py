@@ -34,10 +34,20 @@ def test_the_catalogue_has_no_untranslated_or_fuzzy_entries(path):
 def test_placeholders_survive_translation(path):
     import re
 
+    def names(text):
+        return sorted(set(re.findall(r"%\(\w+\)[sd]|\{\w+\}", text)))
+
     for entry in polib.pofile(str(path)).translated_entries():
-        wanted = sorted(re.findall(r"%\(\w+\)[sd]|\{\w+\}", entry.msgid))
-        got = sorted(re.findall(r"%\(\w+\)[sd]|\{\w+\}", entry.msgstr))
-        assert wanted == got, f"{path}: {entry.msgid!r} -> {entry.msgstr!r}"
+        if entry.msgid_plural:
+            # each plural form keeps the named placeholders (a form may drop the count, as "one" often does)
+            wanted = names(entry.msgid) + names(entry.msgid_plural)
+            for form, text in entry.msgstr_plural.items():
+                missing = [name for name in set(wanted) if name not in text and "count" not in name]
+                assert not missing, f"{path}: plural form {form} of {entry.msgid!r} lacks {missing}: {text!r}"
+                extra = [name for name in names(text) if name not in wanted]
+                assert not extra, f"{path}: plural form {form} of {entry.msgid!r} adds {extra}: {text!r}"
+        else:
+            assert names(entry.msgid) == names(entry.msgstr), f"{path}: {entry.msgid!r} -> {entry.msgstr!r}"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (xgettext) to extract strings")
