@@ -1,12 +1,14 @@
 """The floor: bare Django views that return the same page as the API from `.values()` as JSON.
 
 They do the same database work as the endpoint they stand beside (token look-up, the caller's
-organisations, the count, the page, the page's details) and nothing else: no DRF, no django-filter, no
+organisations, the total, read from the trigger-kept tallies where the endpoint reads it there, the page,
+the page's details) and nothing else: no DRF, no django-filter, no
 serializer, no throttle. `endpoint median / floor median` is then the cost of the framework and of the
 project's own Python on top of the unavoidable queries and HTTP.
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, JsonResponse
 from phonenumber_field.phonenumber import PhoneNumber
 from rest_framework.authtoken.models import Token
@@ -14,9 +16,10 @@ from rest_framework.authtoken.models import Token
 from connectivity.choices import CODE_HELD_STATUSES
 from connectivity.models import Digicheque, EligibilityCode
 from inventory.api.views import DeviceListRows
-from inventory.models import Device
+from inventory.models import Device, DeviceTally
 from loans.api.serializers import LoanListRows
-from loans.models import Loan, LoanItem
+from loans.choices import LoanStatus
+from loans.models import Loan, LoanItem, LoanTally
 from loans.selectors import loan_page_details
 from loans.services import today
 from organizations.models import Membership
@@ -32,9 +35,9 @@ def _organization_ids(request: HttpRequest) -> list[int]:
     return list(Membership.objects.filter(user_id=user_id).values_list("organization_id", flat=True))
 
 
-def _page(request: HttpRequest, queryset, columns) -> tuple[int, list[dict]]:
+def _page(request: HttpRequest, queryset, columns, total: int | None = None) -> tuple[int, list[dict]]:
     page = int(request.GET.get("page", 1))
-    count = queryset.count()
+    count = queryset.count() if total is None else total
     rows = list(queryset.values(*columns)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     return count, rows
 
@@ -51,18 +54,26 @@ def _json(data) -> JsonResponse:
 
 
 def devices(request: HttpRequest) -> JsonResponse:
-    queryset = Device.objects.filter(organization_id__in=_organization_ids(request))
+    organizations = _organization_ids(request)
+    queryset = Device.objects.filter(organization_id__in=organizations)
+    narrowed = False
     for name in ("status", "kind", "condition"):
         values = request.GET.getlist(name)
         if values:
-            queryset = queryset.filter(**{f"{name}__in": values})
-    count, rows = _page(request, queryset.order_by("asset_tag"), DeviceListRows.columns)
+            queryset, narrowed = queryset.filter(**{f"{name}__in": values}), True
+    total = None
+    if not narrowed:  # as the endpoint: the organisations' device tallies instead of COUNT
+        total = DeviceTally.objects.filter(organization_id__in=organizations).aggregate(n=Sum("devices"))["n"] or 0
+    count, rows = _page(request, queryset.order_by("asset_tag"), DeviceListRows.columns, total)
     return _json({"count": count, "results": rows})
 
 
 def overdue_loans(request: HttpRequest) -> JsonResponse:
-    queryset = Loan.objects.filter(organization_id__in=_organization_ids(request)).overdue(on=today())
-    count, rows = _page(request, queryset.order_by("due_on", "id"), LoanListRows.shared().columns)
+    organizations, on = _organization_ids(request), today()
+    queryset = Loan.objects.filter(organization_id__in=organizations).overdue(on=on)
+    tallies = LoanTally.objects.filter(organization_id__in=organizations, status=LoanStatus.ACTIVE, due_on__lt=on)
+    total = tallies.aggregate(n=Sum("loans"))["n"] or 0  # as the endpoint: the loan tallies instead of COUNT
+    count, rows = _page(request, queryset.order_by("due_on", "id"), LoanListRows.shared().columns, total)
     details = loan_page_details([row["id"] for row in rows])
     return _json({"count": count, "results": [{**row, **details[row["id"]]} for row in rows]})
 

@@ -9,7 +9,9 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 from rest_framework.authtoken.models import Token
 
+from inventory.models import Device
 from loans.models import Loan
+from loans.services import today
 from organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.urls("benchmarks.urls")
@@ -37,9 +39,21 @@ def test_the_device_floor_returns_the_same_page(staff_client, query):
     assert api.json()["count"] == floor.json()["count"]
 
 
+def test_the_unfiltered_total_counts_the_bulk_inserted_devices(staff_client):
+    """The endpoint and the floor read the trigger-kept tallies: the seed's bulk inserts must keep them exact."""
+    expected = Device.objects.filter(organization__short_code="SAA").count()
+    assert staff_client.get("/api/v1/devices/").json()["count"] == expected
+    assert staff_client.get("/bench/floor/devices/").json()["count"] == expected
+
+
 def test_the_overdue_floor_returns_the_same_page(staff_client):
     api, floor = staff_client.get("/api/v1/loans/?overdue=true"), staff_client.get("/bench/floor/loans/overdue/")
     assert ids(api) and ids(api) == ids(floor)
+    assert (
+        api.json()["count"]
+        == floor.json()["count"]
+        == Loan.objects.overdue(on=today()).filter(organization__short_code="SAA").count()
+    )
     assert [row["participant_name"] for row in api.json()["results"]] == [
         row["participant_name"] for row in floor.json()["results"]
     ]
