@@ -148,8 +148,3 @@ def test_the_command_refuses_a_bad_file_and_imports_nothing(tmp_path, org_a, acm
         call_command("import_devices", str(path), organization="OA", commit=True, stdout=out, stderr=io.StringIO())
     assert "line 4: kind" in out.getvalue()
     assert not Device.objects.exists()
-
-
-def test_the_seed_command_bulk_inserts(org_a):
-    call_command("seed_devices", count=120, organization="OA", batch=50, stdout=io.StringIO())
-    assert Device.objects.filter(organization=org_a).count() == 120

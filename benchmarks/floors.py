@@ -1,0 +1,129 @@
+"""The floor: bare Django views that return the same page as the API from `.values()` as JSON.
+
+They do the same database work as the endpoint they stand beside (token look-up, the caller's
+organisations, the total, read from the trigger-kept tallies where the endpoint reads it there, the page,
+the page's details) and nothing else: no DRF, no django-filter, no
+serializer, no throttle. `endpoint median / floor median` is then the cost of the framework and of the
+project's own Python on top of the unavoidable queries and HTTP.
+"""
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, JsonResponse
+from phonenumber_field.phonenumber import PhoneNumber
+from rest_framework.authtoken.models import Token
+
+from connectivity.choices import CODE_HELD_STATUSES
+from connectivity.models import Digicheque, EligibilityCode
+from inventory.api.views import DeviceListRows
+from inventory.models import Device, DeviceTally
+from loans.api.serializers import LoanListRows
+from loans.choices import LoanStatus
+from loans.models import Loan, LoanItem, LoanTally
+from loans.selectors import loan_page_details
+from loans.services import today
+from organizations.models import Membership
+
+PAGE_SIZE = 50
+
+
+def _organization_ids(request: HttpRequest) -> list[int]:
+    key = request.headers.get("Authorization", "").removeprefix("Token ")
+    user_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
+    if user_id is None:
+        raise Http404
+    return list(Membership.objects.filter(user_id=user_id).values_list("organization_id", flat=True))
+
+
+def _page(request: HttpRequest, queryset, columns, total: int | None = None) -> tuple[int, list[dict]]:
+    page = int(request.GET.get("page", 1))
+    count = queryset.count() if total is None else total
+    rows = list(queryset.values(*columns)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return count, rows
+
+
+class _Encoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, PhoneNumber):
+            return str(o)
+        return super().default(o)
+
+
+def _json(data) -> JsonResponse:
+    return JsonResponse(data, encoder=_Encoder, safe=False)
+
+
+def devices(request: HttpRequest) -> JsonResponse:
+    organizations = _organization_ids(request)
+    queryset = Device.objects.filter(organization_id__in=organizations)
+    narrowed = False
+    for name in ("status", "kind", "condition"):
+        values = request.GET.getlist(name)
+        if values:
+            queryset, narrowed = queryset.filter(**{f"{name}__in": values}), True
+    total = None
+    if not narrowed:  # as the endpoint: the organisations' device tallies instead of COUNT
+        total = DeviceTally.objects.filter(organization_id__in=organizations).aggregate(n=Sum("devices"))["n"] or 0
+    count, rows = _page(request, queryset.order_by("asset_tag"), DeviceListRows.columns, total)
+    return _json({"count": count, "results": rows})
+
+
+def overdue_loans(request: HttpRequest) -> JsonResponse:
+    organizations, on = _organization_ids(request), today()
+    queryset = Loan.objects.filter(organization_id__in=organizations).overdue(on=on)
+    tallies = LoanTally.objects.filter(organization_id__in=organizations, status=LoanStatus.ACTIVE, due_on__lt=on)
+    total = tallies.aggregate(n=Sum("loans"))["n"] or 0  # as the endpoint: the loan tallies instead of COUNT
+    count, rows = _page(request, queryset.order_by("due_on", "id"), LoanListRows.shared().columns, total)
+    details = loan_page_details([row["id"] for row in rows])
+    return _json({"count": count, "results": [{**row, **details[row["id"]]} for row in rows]})
+
+
+def public_loan(request: HttpRequest, token: str) -> JsonResponse:
+    loan = (
+        Loan.objects.filter(public_token=token, token_revoked_at__isnull=True)
+        .values(
+            "id",
+            "status",
+            "started_on",
+            "due_on",
+            "renewals_count",
+            "max_renewals",
+            "participant_id",
+            "participant__display_name",
+            "participant__preferred_language",
+            "organization__name",
+            "organization__phone",
+            "organization__address",
+            "organization__opening_hours",
+        )  # fmt: skip
+        .first()
+    )
+    if loan is None:
+        raise Http404
+    participant = loan["participant_id"]
+    loan["items"] = list(
+        LoanItem.objects.filter(loan_id=loan["id"])
+        .order_by("id")
+        .values("device__kind", "device__asset_tag", "closed_at")
+    )
+    loan["codes"] = list(
+        EligibilityCode.objects.filter(participant_id=participant, status__in=CODE_HELD_STATUSES)
+        .order_by("-assigned_at")
+        .values(
+            "programme__name",
+            "programme__provider",
+            "pack__name",
+            "pack__monthly_price",
+            "code",
+            "status",
+            "expires_on",
+            "activated_on",
+            "recheck_on",
+        )  # fmt: skip
+    )
+    loan["cheques"] = list(
+        Digicheque.objects.filter(participant_id=participant, status__in=["issued", "redeemed"])
+        .order_by("-issued_at")
+        .values("serial", "status", "batch__unit_value", "batch__expires_on")
+    )
+    return _json(loan)
