@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -116,6 +116,7 @@ class ParticipantViewSet(TenantModelViewSet):
     ordering_fields = ["display_name", "created_at", "updated_at"]
 
 
+@extend_schema_view(create=extend_schema(exclude=True))  # tasks come from the scheduled scans only
 class StaffTaskViewSet(TenantModelViewSet):
     """Tasks the scheduled scans create for staff (follow-ups, re-checks); staff mark them done."""
 
