@@ -223,3 +223,42 @@ def test_another_address_still_gets_in(client, public_urls, three_a_minute):
     for _i in range(4):
         client.get(url)
     assert client.get(url, REMOTE_ADDR="198.51.100.20").status_code == 200
+
+
+# --- pip-audit in CI ---------------------------------------------------------------------------------
+
+
+def _pip_audit_summary():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / ".ci" / "pip_audit.py"
+    spec = importlib.util.spec_from_file_location("ci_pip_audit", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.summarize
+
+
+def test_ci_fails_on_a_vulnerable_dependency():
+    data = {
+        "dependencies": [
+            {"name": "django", "version": "5.2.0", "vulns": [{"id": "PYSEC-X", "fix_versions": ["5.2.1"]}]},
+            {"name": "celery", "version": "5.7.0", "vulns": []},
+        ]
+    }
+    code, lines = _pip_audit_summary()(data)
+    assert code == 1 and "django 5.2.0: PYSEC-X (fixed in 5.2.1)" in lines[0]
+
+
+def test_ci_says_plainly_when_nothing_could_be_audited():
+    data = {"dependencies": [{"name": "django", "version": "5.2.0", "skip_reason": "Dependency not found on PyPI"}]}
+    code, lines = _pip_audit_summary()(data)
+    assert code == 0 and "NOT AUDITED" in lines[-1]
+
+
+def test_ci_passes_a_clean_audit():
+    data = {"dependencies": [{"name": "django", "version": "5.2.0", "vulns": []}]}
+    assert _pip_audit_summary()(data) == (
+        0,
+        ["pip-audit: no known vulnerabilities in 1 packages (0 could not be audited)"],
+    )
