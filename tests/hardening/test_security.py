@@ -169,6 +169,24 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(api, staff_of
     assert response.status_code == 429
 
 
+def test_behind_the_proxy_the_lock_follows_the_hop_the_proxy_added(api, staff_of_org_a, settings):
+    settings.BEHIND_PROXY = True
+    client = api.as_user(None)
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": "staff_a", "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{i}, 203.0.113.5",  # forged part first, the proxy's hop last
+        )
+    locked = {"username": "staff_a", "password": PASSWORD}
+    assert (
+        client.post("/api/v1/auth/token/", locked, format="json", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    )
+    other = client.post("/api/v1/auth/token/", locked, format="json", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert other.status_code == 200  # another client behind the same proxy is not locked out
+
+
 def test_a_login_without_a_username_is_a_400_naming_the_field(api):
     response = api.as_user(None).post("/api/v1/auth/token/", {"password": "x"}, format="json")
     assert response.status_code == 400
