@@ -5,11 +5,13 @@ filesystem broker under var/broker, console SMS and e-mail. Production sets DATA
 CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS, HTTPS=true and the mail/SMS settings.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 env = environ.Env()
@@ -45,12 +47,45 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp): scripts only from this site or with the per-request nonce; inline
+# styles stay allowed (the loan card, the desk and Swagger UI use them; they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login lockout (django-axes) on the admin, the desk and the API token: after LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429) for LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address as the rate limits see it: never a header the client could vary to escape the lock.
+AXES_CLIENT_IP_CALLABLE = "backend.throttling.client_address"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 INSTALLED_APPS = [
     "backend",  # first, so its admin templates (language picker) override Django's
@@ -69,6 +104,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "organizations",
     "inventory",
     "loans",
@@ -89,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's database errors before any other middleware turns them into a 500.
     "backend.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -192,8 +231,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.LendwiseAutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    # Rate limits count per client address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop behind
+    # one. Never the whole header, which a client could vary to escape the limit.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "DEFAULT_THROTTLE_RATES": {
         "public_token": env.str("PUBLIC_TOKEN_RATE", default="30/minute"),
         "login": env.str("LOGIN_RATE", default="10/minute"),
@@ -208,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.schema.collapse_blank_alternatives",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "organizations.choices.Role",
         "DeviceStatusEnum": "inventory.choices.DeviceStatus",
@@ -287,5 +333,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; the attempts are in the database (admin "Axes"), lockouts at WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

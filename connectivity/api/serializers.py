@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.api.fields import RelatedCharField
 from inventory.choices import DeviceKind
 from inventory.models import Device, RepairTicket
 from organizations.api.fields import OrganizationField, TenantSerializerMixin
@@ -139,7 +140,7 @@ class EligibilityCodeSerializer(serializers.ModelSerializer):
     masked_code = serializers.CharField(read_only=True)
     programme_name = serializers.CharField(source="programme.name", read_only=True)
     pack_name = serializers.CharField(source="pack.name", read_only=True)
-    participant_name = serializers.CharField(source="participant.display_name", read_only=True, default=None)
+    participant_name = RelatedCharField(source="participant.display_name")
 
     class Meta:
         model = EligibilityCode
@@ -210,7 +211,7 @@ class SmsQueuedSerializer(serializers.Serializer):
 
 
 class CodeRevealLogSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", read_only=True, default=None)
+    by = RelatedCharField(source="by.username")
 
     class Meta:
         model = CodeRevealLog
@@ -256,7 +257,7 @@ class DigichequeSerializer(serializers.ModelSerializer):
     supplier = serializers.CharField(source="batch.supplier", read_only=True)
     unit_value = serializers.DecimalField(source="batch.unit_value", max_digits=8, decimal_places=2, read_only=True)
     expires_on = serializers.DateField(source="batch.expires_on", read_only=True)
-    participant_name = serializers.CharField(source="participant.display_name", read_only=True, default=None)
+    participant_name = RelatedCharField(source="participant.display_name")
 
     class Meta:
         model = Digicheque

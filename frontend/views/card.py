@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.throttling import ScopedRateThrottle
 
 from backend.api.errors import DomainError
+from backend.throttling import public_token_throttled
 from loans.choices import LoanStatus, RenewalMode
 from loans.selectors import loan_by_public_token, loan_public_payload
 from loans.services import today
@@ -26,15 +26,8 @@ from ..texts import device_label, renewal_refusal
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-class _CardThrottle(ScopedRateThrottle):
-    """The same per-address limit as the public loan-card API (`PUBLIC_TOKEN_RATE`, scope public_token)."""
-
-    class view:  # ScopedRateThrottle reads the scope from the view
-        throttle_scope = "public_token"
-
-
 def _throttled(request: HttpRequest) -> bool:
-    return not _CardThrottle().allow_request(request, _CardThrottle.view)
+    return public_token_throttled(request)
 
 
 def days_in_words(due_on: datetime.date, on: datetime.date) -> tuple[str, bool]:

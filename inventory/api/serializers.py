@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.api.fields import RelatedCharField
 from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.models import Grant
 from organizations.permissions import Action, organization_ids_allowing
@@ -52,8 +53,8 @@ class DeviceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=DeviceKind.choices)
     donor = ScopedRelatedField(model=Donor, required=False, allow_null=True)
     grant = ScopedRelatedField(model=Grant, required=False, allow_null=True)
-    donor_name = serializers.CharField(source="donor.name", read_only=True, default=None)
-    grant_name = serializers.CharField(source="grant.name", read_only=True, default=None)
+    donor_name = RelatedCharField(source="donor.name")
+    grant_name = RelatedCharField(source="grant.name")
     status = serializers.ChoiceField(choices=DeviceStatus.choices, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
@@ -126,7 +127,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class DeviceEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", read_only=True, default=None)
+    by = RelatedCharField(source="by.username")
 
     class Meta:
         model = DeviceEvent
@@ -231,6 +232,9 @@ class ImportSerializer(serializers.Serializer):
 
 
 class LabelsSerializer(serializers.Serializer):
-    devices = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    # Bounded ids: a number past 64 bits would crash the database driver (a 500) instead of being unknown.
+    devices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=5000
+    )
     columns = serializers.IntegerField(min_value=1, max_value=6, default=3)
     rows = serializers.IntegerField(min_value=1, max_value=16, default=8)

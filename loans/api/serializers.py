@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from backend.api.fields import RelatedCharField
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant
@@ -357,7 +358,7 @@ class LoanNoteSerializer(serializers.Serializer):
 class WaitlistEntrySerializer(TenantSerializerMixin, serializers.ModelSerializer):
     participant = ScopedRelatedField(model=Participant)
     participant_name = serializers.CharField(source="participant.display_name", read_only=True)
-    offered_device_tag = serializers.CharField(source="offered_device.asset_tag", read_only=True, default=None)
+    offered_device_tag = RelatedCharField(source="offered_device.asset_tag")
 
     class Meta:
         model = WaitlistEntry
@@ -396,8 +397,8 @@ class PaymentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=PaymentKind.choices)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.CASH)
     amount = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
-    received_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    refunded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    received_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    refunded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Payment

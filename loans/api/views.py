@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -48,9 +49,17 @@ class CohortViewSet(TenantModelViewSet):
     def perform_update(self, serializer):
         """A new end date moves the due dates of the course's open loans (services.cohort_move_end)."""
         ends_on = serializer.validated_data.pop("ends_on", None)
-        cohort = serializer.save()
-        if ends_on is not None:
-            serializer.instance = services.cohort_move_end(cohort=cohort, ends_on=ends_on, by=self.request.user)
+        with transaction.atomic():
+            # Move the end first when the new start lies past the old end, so no step saves end < start.
+            if ends_on is not None and ends_on >= serializer.instance.starts_on:
+                serializer.instance = services.cohort_move_end(
+                    cohort=serializer.instance, ends_on=ends_on, by=self.request.user
+                )
+                serializer.save()
+            else:
+                cohort = serializer.save()
+                if ends_on is not None:
+                    serializer.instance = services.cohort_move_end(cohort=cohort, ends_on=ends_on, by=self.request.user)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

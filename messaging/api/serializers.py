@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ..choices import BlockedReason
 from ..models import OutboundMessage, SmsOptOut
 
 
 class OutboundMessageSerializer(serializers.ModelSerializer):
     related_type = serializers.SerializerMethodField()
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    blocked_reason = serializers.ChoiceField(choices=BlockedReason.choices, allow_blank=True, read_only=True)
     blocked_reason_display = serializers.CharField(source="get_blocked_reason_display", read_only=True)
 
     class Meta:

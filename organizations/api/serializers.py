@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from backend.api.fields import RelatedCharField
+
 from ..models import Funder, Grant, Membership, Organization, Participant, StaffTask
 from ..permissions import Action
 from .fields import TenantSerializerMixin
@@ -136,9 +138,9 @@ class ParticipantSerializer(TenantSerializerMixin, serializers.ModelSerializer):
 
 
 class StaffTaskSerializer(serializers.ModelSerializer):
-    participant_name = serializers.CharField(source="participant.display_name", read_only=True, default=None)
+    participant_name = RelatedCharField(source="participant.display_name")
     related_type = serializers.SerializerMethodField()
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = StaffTask

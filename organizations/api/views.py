@@ -1,10 +1,16 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+
+from backend.api.errors import DomainError
 
 from .. import selectors, services
 from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter
@@ -116,6 +122,7 @@ class ParticipantViewSet(TenantModelViewSet):
     ordering_fields = ["display_name", "created_at", "updated_at"]
 
 
+@extend_schema_view(create=extend_schema(exclude=True))  # tasks come from the scheduled scans only
 class StaffTaskViewSet(TenantModelViewSet):
     """Tasks the scheduled scans create for staff (follow-ups, re-checks); staff mark them done."""
 
@@ -141,5 +148,30 @@ class StaffTaskViewSet(TenantModelViewSet):
 
 @extend_schema(tags=["auth"], summary="Get an API token from a username and password")
 class TokenView(ObtainAuthToken):
+    """A token for a username and password; rate-limited per address, and locked like the admin login
+    (django-axes) after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address."""
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if isinstance(username, str) and AxesProxyHandler.is_locked(request._request, {"username": username}):
+            raise _locked_out()
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):  # this failure reached the limit
+                raise _locked_out() from None
+            raise
+        user = serializer.validated_data["user"]
+        # A login like the admin's: clears the failure count (django-axes) and sets last_login.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def _locked_out() -> DomainError:
+    message = _("Too many failed logins: this account is locked for a while from your address.")
+    return DomainError("locked_out", message, status_code=429)
