@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "connectivity",
     "messaging",
     "reports",
+    "privacy",
     "frontend",
 ]
 
@@ -253,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},
     "sms-reminders": {"task": "messaging.tasks.sms_reminders_task", "schedule": 120.0},
     "reports-monthly": {"task": "reports.tasks.report_subscriptions_send_task", "schedule": crontab(hour=7, minute=0)},
+    "privacy-retention": {
+        "task": "privacy.tasks.participants_anonymise_due_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # SMS (see README "Messaging"): console|locmem|twilio|http or a dotted path to a backend class.
@@ -272,7 +277,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Phone numbers, internet codes and loan-card tokens are masked in every log line (privacy/logfilter.py).
+    "filters": {
+        "mask_personal_data": {"()": "privacy.logfilter.MaskPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Replaces Django's own unfiltered handlers: its records reach the masked root console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "privacy.logfilter.PersonalDataReporterFilter"
