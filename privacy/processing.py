@@ -143,7 +143,7 @@ def processing_record() -> dict:
             for model, names, what, why, who, how_long in FIELDS
         ],
         "not_kept": str(
-            _("no national register number, no residence status, no address of the person, no health data")
+            _("no national register number, no residence status, no health data")
         ),
         "requests": str(
             _("export (JSON, PDF) and erasure on request, by an administrator; SMS consent withdrawn by STOP")
