@@ -298,3 +298,4 @@ LOGGING = {
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "privacy.logfilter.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "privacy.logfilter.PersonalDataExceptionReporter"

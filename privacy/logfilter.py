@@ -9,7 +9,7 @@ Imported by logging configuration before apps load: no models here.
 import logging
 import re
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 MASK = "***"
 
@@ -77,3 +77,19 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             (name, self.cleansed_substitute if SENSITIVE_KEYS.search(name) else value)
             for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
+
+
+class PersonalDataExceptionReporter(ExceptionReporter):
+    """Error reports whose text (exception messages included) has phone numbers, codes and tokens masked."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if isinstance(data.get("exception_value"), str):
+            data["exception_value"] = mask(data["exception_value"])
+        return data
+
+    def get_traceback_text(self):
+        return mask(super().get_traceback_text())
+
+    def get_traceback_html(self):
+        return mask(super().get_traceback_html())
