@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "inventory.choices.DeviceStatus",
         "DeviceKindEnum": "inventory.choices.DeviceKind",
         "PaymentKindEnum": "loans.choices.PaymentKind",
+        "ConsentChannelEnum": "privacy.choices.ConsentChannel",
     },
 }
 
