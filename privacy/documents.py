@@ -13,7 +13,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
+from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
 from connectivity.letters import RTL_LANGUAGES, _ltr_story, _rtl_story, letter_language
+from inventory.choices import DeviceKind
+from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
+from messaging.choices import MessageStatus, OptOutChannel
+from organizations.choices import AgeBand, Gender, StaffTaskKind
+
+from .choices import ConsentChannel
 
 SECTIONS = [
     ("profile", gettext_lazy("About you")),
@@ -101,6 +108,27 @@ LABELS = {
 }
 
 
+# (section, key) -> choices whose labels the PDF prints instead of the stored value.
+CHOICES = {
+    ("profile", "age_band"): AgeBand,
+    ("profile", "gender"): Gender,
+    ("consents", "channel"): ConsentChannel,
+    ("sms_opt_outs", "channel"): OptOutChannel,
+    ("loans", "status"): LoanStatus,
+    ("loans", "kind"): DeviceKind,
+    ("loans", "condition_on_return"): ReturnCondition,
+    ("payments", "kind"): PaymentKind,
+    ("payments", "method"): PaymentMethod,
+    ("waiting_list", "device_kind"): DeviceKind,
+    ("waiting_list", "status"): WaitlistStatus,
+    ("internet_codes", "status"): CodeStatus,
+    ("internet_codes", "eligibility_basis"): EligibilityBasis,
+    ("digicheques", "status"): DigichequeStatus,
+    ("messages", "status"): MessageStatus,
+    ("staff_tasks", "kind"): StaffTaskKind,
+}
+
+
 def _value(value) -> str:
     if value is True:
         return _("yes")
@@ -111,16 +139,19 @@ def _value(value) -> str:
     return str(value)
 
 
-def _lines(row: dict, *, indent: str = "") -> list[tuple[str, str]]:
+def _lines(row: dict, *, section: str, indent: str = "") -> list[tuple[str, str]]:
     blocks = []
     for key, value in row.items():
         label = str(LABELS.get(key, key))
         if isinstance(value, list):
             blocks.append(("body", f"{indent}{label}:"))
             for sub in value:
-                blocks += _lines(sub, indent=indent + "   ")
-        else:
-            blocks.append(("body", f"{indent}{label}: {_value(value)}"))
+                blocks += _lines(sub, section=section, indent=indent + "   ")
+            continue
+        choices = CHOICES.get((section, key))
+        if choices is not None and value:
+            value = dict(choices.choices).get(value, value)
+        blocks.append(("body", f"{indent}{label}: {_value(value)}"))
     return blocks
 
 
@@ -136,7 +167,7 @@ def export_blocks(data: dict) -> list[tuple[str, str]]:
         if not rows:
             blocks.append(("body", _("Nothing.")))
         for row in rows:
-            blocks += _lines(row)
+            blocks += _lines(row, section=key)
             blocks.append(("space", ""))
     blocks.append(("body", _("Internet codes are shown in part only; ask us to see a whole code.")))
     return blocks

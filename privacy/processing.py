@@ -142,9 +142,7 @@ def processing_record() -> dict:
             }
             for model, names, what, why, who, how_long in FIELDS
         ],
-        "not_kept": str(
-            _("no national register number, no residence status, no health data")
-        ),
+        "not_kept": str(_("no national register number, no residence status, no health data")),
         "requests": str(
             _("export (JSON, PDF) and erasure on request, by an administrator; SMS consent withdrawn by STOP")
         ),

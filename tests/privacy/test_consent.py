@@ -5,7 +5,6 @@ import pytest
 from loans.models import Loan
 from messaging import services as messaging_services
 from messaging.choices import MessageStatus
-from messaging.models import OutboundMessage
 from organizations.models import Participant
 from privacy.models import ConsentRecord
 from tests.factories import ParticipantFactory

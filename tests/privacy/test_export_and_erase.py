@@ -72,7 +72,8 @@ def test_no_model_pointing_at_participants_is_left_out_of_the_export():
     pointing = {
         related.related_model._meta.label
         for related in Participant._meta.related_objects
-        if isinstance(related.field, ForeignKey | OneToOneField) and not related.related_model.__name__.startswith("Historical")
+        if isinstance(related.field, ForeignKey | OneToOneField)
+        and not related.related_model.__name__.startswith("Historical")
     }
     assert pointing == set(EXPORTED), "add the new model to privacy.selectors.participant_export and to EXPORTED"
 
@@ -83,8 +84,15 @@ def test_the_pdf_export_is_readable_in_the_participants_language(api, build_reco
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     assert NAME in text
-    for title in ("Tout ce que nous gardons sur vous", "Vos prêts", "Vos codes internet", "SMS que nous vous avons envoyés"):
+    for title in (
+        "Tout ce que nous gardons sur vous",
+        "Vos prêts",
+        "Vos codes internet",
+        "SMS que nous vous avons envoyés",
+    ):
         assert title in text, title
+    assert "Statut: Rendu" in text  # labels, not stored values
+    assert "returned" not in text
     Participant.objects.filter(pk=person.pk).update(preferred_language="nl")
     text = _pdf_text(api.as_user(admin_of_org_a).get(_url(person, "pdf")).content)
     assert "Alles wat we over je bewaren" in text and "Je leningen" in text
@@ -171,7 +179,9 @@ def test_erase_anonymises_at_once_and_logs_without_the_values(api, build_record,
     assert Anonymisation.objects.count() == 1
 
 
-def test_the_privacy_log_is_for_admins_of_the_organisation(api, build_record, admin_of_org_a, staff_of_org_a, admin_of_org_b):
+def test_the_privacy_log_is_for_admins_of_the_organisation(
+    api, build_record, admin_of_org_a, staff_of_org_a, admin_of_org_b
+):
     person = build_record()
     api.as_user(admin_of_org_a).get(_url(person, "json"))
     assert api.as_user(admin_of_org_a).get("/api/v1/privacy/log/").json()["count"] == 1

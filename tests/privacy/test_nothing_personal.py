@@ -140,11 +140,7 @@ def test_celery_tasks_take_ids_only():
     for app in PROJECT_APPS:
         if importlib.util.find_spec(f"{app}.tasks"):
             importlib.import_module(f"{app}.tasks")
-    ours = [
-        task
-        for name, task in celery_app.tasks.items()
-        if name.split(".")[0] in PROJECT_APPS
-    ]
+    ours = [task for name, task in celery_app.tasks.items() if name.split(".")[0] in PROJECT_APPS]
     assert len(ours) >= 8
     for task in ours:
         parameters = [p for p in inspect.signature(task.run).parameters if p not in ("self",)]

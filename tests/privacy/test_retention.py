@@ -89,18 +89,14 @@ def people(build_record, org_a, org_b, admin_of_org_b):
         "never_borrowed_30_months_ago": age(
             ParticipantFactory(organization=org_a, gender="man", age_band="18-29"), closed_at=months_ago(30)
         ),
-        "org_b_closed_7_months_ago": age(
-            build_record(organization=org_b, by=admin_of_org_b), closed_at=months_ago(7)
-        ),
+        "org_b_closed_7_months_ago": age(build_record(organization=org_b, by=admin_of_org_b), closed_at=months_ago(7)),
     }
     kept = {
         "closed_23_months_ago": age(build_record(), closed_at=months_ago(23)),
         "closed_one_day_short": age(build_record(), closed_at=months_ago(24) + datetime.timedelta(days=1)),
         "loan_still_open": age(build_record(close=False), closed_at=months_ago(40)),
         "registered_last_year": age(ParticipantFactory(organization=org_a), closed_at=months_ago(12)),
-        "org_b_closed_5_months_ago": age(
-            build_record(organization=org_b, by=admin_of_org_b), closed_at=months_ago(5)
-        ),
+        "org_b_closed_5_months_ago": age(build_record(organization=org_b, by=admin_of_org_b), closed_at=months_ago(5)),
     }
     return due, kept
 
