@@ -175,3 +175,32 @@ def test_qr_codes_and_urls_carry_only_random_tokens(org_a, staff_of_org_a):
     assert other.public_token[:8] != loan.public_token[:8]  # random, not derived from the person
     label = DeviceFactory(organization=org_a).label_code
     assert label and "Amina" not in label
+
+
+def test_the_celery_worker_logs_through_the_mask_too():
+    """Celery sets up its own handlers in the worker; the signal adds the filter to them."""
+    from backend.celery import _mask_personal_data
+
+    logger = logging.getLogger("privacy-test-celery")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        _mask_personal_data(logger=logger)
+        _mask_personal_data(logger=logger)  # twice (worker and task logger): one filter
+        assert sum(isinstance(f, MaskPersonalData) for f in handler.filters) == 1
+        logger.error("Task failed: SmsError('refused %s')", PHONE)
+    finally:
+        logger.removeHandler(handler)
+    assert PHONE not in stream.getvalue() and "refused ***" in stream.getvalue()
+
+
+def test_the_workers_printed_sms_keeps_its_card_link_but_not_the_number():
+    """The console SMS backend prints through Celery's `celery.redirected` logger in the worker."""
+    line = f"----- SMS console-1 to {PHONE} -----\nhttps://lendwise.brussels/l/AbcdefghijKLMNOP_123"
+    record = logging.LogRecord("celery.redirected", logging.WARNING, __file__, 1, line, None, None)
+    MaskPersonalData().filter(record)
+    assert record.msg.endswith("/l/AbcdefghijKLMNOP_123") and PHONE not in record.msg
+    other = logging.LogRecord("django.request", logging.WARNING, __file__, 1, line, None, None)
+    MaskPersonalData().filter(other)
+    assert other.msg.endswith("/l/***")
