@@ -71,7 +71,8 @@ def main() -> None:
         for i, person in enumerate(people)
     )
     LoanItem.objects.bulk_create(
-        LoanItem(loan=loan, device=device, closed_at=loan.closed_at) for loan, device in zip(loans, devices)
+        LoanItem(loan=loan, device=device, closed_at=loan.closed_at)
+        for loan, device in zip(loans, devices, strict=True)
     )
     Participant.history.bulk_history_create(people)
     Loan.history.bulk_history_create(loans)
