@@ -9,7 +9,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_ready
+from celery.signals import after_setup_logger, after_setup_task_logger, beat_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
@@ -28,3 +28,14 @@ def _log_worker_ready(sender=None, **kwargs):
 @beat_init.connect
 def _log_beat_ready(sender=None, **kwargs):
     logging.getLogger("lendwise").info("celery beat started (scheduler: django_celery_beat DatabaseScheduler)")
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _mask_personal_data(logger=None, **kwargs):
+    """Celery replaces Django's log handlers in the worker and beat: give its handlers the same mask."""
+    from privacy.logfilter import MaskPersonalData
+
+    for handler in logger.handlers:
+        if not any(isinstance(f, MaskPersonalData) for f in handler.filters):
+            handler.addFilter(MaskPersonalData())

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "connectivity",
     "messaging",
     "reports",
+    "privacy",
     "frontend",
 ]
 
@@ -259,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "inventory.choices.DeviceStatus",
         "DeviceKindEnum": "inventory.choices.DeviceKind",
         "PaymentKindEnum": "loans.choices.PaymentKind",
+        "ConsentChannelEnum": "privacy.choices.ConsentChannel",
     },
 }
 
@@ -312,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},
     "sms-reminders": {"task": "messaging.tasks.sms_reminders_task", "schedule": 120.0},
     "reports-monthly": {"task": "reports.tasks.report_subscriptions_send_task", "schedule": crontab(hour=7, minute=0)},
+    "privacy-retention": {
+        "task": "privacy.tasks.participants_anonymise_due_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # SMS (see README "Messaging"): console|locmem|twilio|http or a dotted path to a backend class.
@@ -331,8 +337,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Phone numbers, internet codes and loan-card tokens are masked in every log line (privacy/logfilter.py).
+    "filters": {
+        "mask_personal_data": {"()": "privacy.logfilter.MaskPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; the attempts are in the database (admin "Axes"), lockouts at WARNING.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Replaces Django's own unfiltered handlers: its records reach the masked root console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "privacy.logfilter.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "privacy.logfilter.PersonalDataExceptionReporter"

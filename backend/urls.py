@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.health import healthz
 from inventory.views import scan
 from organizations.api.views import TokenView
+from privacy.views import processing_page
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -15,11 +16,13 @@ api_v1 = [
     path("", include("connectivity.api.urls")),
     path("", include("messaging.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("s/<str:code>", scan, name="scan"),
+    path("desk/privacy/", processing_page, name="privacy-processing-page"),
     path("", include("frontend.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from backend.api.errors import DomainError
 from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
+from privacy.choices import ConsentChannel
+from privacy.models import ConsentRecord
 
 from . import texts
 from .backends import SmsError, SmsOutcomeUnknown, get_backend
@@ -629,6 +631,12 @@ def sms_opt_out_record(*, phone: str, text: str, backend: str) -> int:
             channel=OptOutChannel.SMS_KEYWORD,
             keyword=text[:160],
             backend=backend,
+        )
+        ConsentRecord.objects.create(
+            organization_id=participant.organization_id,
+            participant=participant,
+            given=False,
+            channel=ConsentChannel.SMS_KEYWORD,
         )
     OutboundMessage.objects.filter(participant__in=participants, status=MessageStatus.QUEUED).update(
         status=MessageStatus.CANCELLED, blocked_reason=BlockedReason.NO_CONSENT, updated_at=timezone.now()

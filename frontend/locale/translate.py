@@ -166,6 +166,14 @@ add(
     "Nous n'avons pas pu prolonger ce prêt. Appelez-nous.",
     "لم نتمكن من تمديد هذه الإعارة. اتصل بنا من فضلك.",
 )
+add("Our text messages", "Onze sms'jes", "Nos SMS", "رسائلنا القصيرة")
+add(
+    "You no longer want our text messages? Reply STOP to one of them, or tell us: we stop at once.",
+    "Wil je onze sms'jes niet meer? Antwoord STOP op een van onze berichten, of zeg het ons: we stoppen meteen.",
+    "Vous ne voulez plus recevoir nos SMS ? Répondez STOP à l'un d'eux, ou dites-le-nous : nous arrêtons aussitôt.",
+    "لا تريد رسائلنا القصيرة بعد الآن؟ أرسل STOP ردًا على إحداها، أو أخبرنا: سنتوقف فورًا.",
+)
+add("Personal data", "Persoonsgegevens", "Données personnelles")
 
 # --- staff-facing strings (nl, fr) --------------------------------------------------------------------
 add(

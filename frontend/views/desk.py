@@ -24,6 +24,8 @@ from loans.services import loan_checkout, loan_renew, loan_return
 from organizations.models import Participant
 from organizations.permissions import Action, can
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
+from privacy.choices import ConsentChannel
+from privacy.services import consent_note_change
 
 from .. import selectors
 from ..forms import (
@@ -113,6 +115,7 @@ def checkout_participant(request: HttpRequest) -> HttpResponse:
             participant = create.save(commit=False)
             participant.organization = organization
             participant.save()
+            consent_note_change(participant=participant, was=None, by=request.user, channel=ConsentChannel.IN_PERSON)
         query = urlencode({"devices": request.GET["devices"], "participant": participant.pk})
         return redirect(f"{reverse('frontend:checkout-policy')}?{query}")
     return render(

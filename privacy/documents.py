@@ -1,0 +1,194 @@
+"""The readable export: everything held about one participant, as a PDF in their language.
+
+The same dict as the JSON export (`selectors.participant_export`), printed section by section. Arabic
+goes through the code letter's right-to-left layout (shaped, reordered per line, DejaVu Sans).
+"""
+
+import io
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate
+
+from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
+from connectivity.letters import RTL_LANGUAGES, _ltr_story, _rtl_story, letter_language
+from inventory.choices import DeviceKind
+from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
+from messaging.choices import MessageStatus, OptOutChannel
+from organizations.choices import AgeBand, Gender, StaffTaskKind
+
+from .choices import ConsentChannel
+
+SECTIONS = [
+    ("profile", gettext_lazy("About you")),
+    ("consents", gettext_lazy("Your consent to SMS")),
+    ("sms_opt_outs", gettext_lazy("Your STOP replies")),
+    ("loans", gettext_lazy("Your loans")),
+    ("payments", gettext_lazy("Your payments")),
+    ("waiting_list", gettext_lazy("Waiting list")),
+    ("internet_codes", gettext_lazy("Your internet codes")),
+    ("digicheques", gettext_lazy("Your digicheques")),
+    ("messages", gettext_lazy("SMS we sent you")),
+    ("staff_tasks", gettext_lazy("Follow-up by our staff")),
+]
+
+LABELS = {
+    "id": gettext_lazy("Number"),
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("Phone"),
+    "preferred_language": gettext_lazy("Language"),
+    "sms_consent": gettext_lazy("Agrees to receive SMS"),
+    "reference": gettext_lazy("Reference"),
+    "note": gettext_lazy("Note"),
+    "age_band": gettext_lazy("Age band"),
+    "gender": gettext_lazy("Gender"),
+    "active": gettext_lazy("Active"),
+    "created_at": gettext_lazy("Registered or created on"),
+    "updated_at": gettext_lazy("Last changed on"),
+    "anonymised_at": gettext_lazy("Anonymised on"),
+    "data_kept_until": gettext_lazy("Kept until (if nothing new happens)"),
+    "given": gettext_lazy("Consent given"),
+    "channel": gettext_lazy("How"),
+    "recorded_at": gettext_lazy("Recorded on"),
+    "recorded_by": gettext_lazy("Recorded by"),
+    "received_at": gettext_lazy("Received on"),
+    "text": gettext_lazy("Text"),
+    "status": gettext_lazy("Status"),
+    "policy": gettext_lazy("Rules"),
+    "course": gettext_lazy("Course"),
+    "started_on": gettext_lazy("Start date"),
+    "due_on": gettext_lazy("Due date"),
+    "closed_at": gettext_lazy("Closed on"),
+    "renewals": gettext_lazy("Renewals"),
+    "fee_amount": gettext_lazy("Fee (EUR)"),
+    "deposit_amount": gettext_lazy("Deposit (EUR)"),
+    "agreement_signed_at": gettext_lazy("Agreement signed on"),
+    "checked_out_by": gettext_lazy("Lent by"),
+    "items": gettext_lazy("Devices"),
+    "device": gettext_lazy("Device"),
+    "kind": gettext_lazy("Kind"),
+    "make_model": gettext_lazy("Make and model"),
+    "accessories": gettext_lazy("Accessories"),
+    "returned_at": gettext_lazy("Returned on"),
+    "condition_on_return": gettext_lazy("Condition on return"),
+    "loan": gettext_lazy("Loan"),
+    "amount": gettext_lazy("Amount (EUR)"),
+    "method": gettext_lazy("Paid by"),
+    "received_on": gettext_lazy("Received on"),
+    "refunded_at": gettext_lazy("Refunded on"),
+    "device_kind": gettext_lazy("Device kind"),
+    "added_at": gettext_lazy("Added on"),
+    "programme": gettext_lazy("Programme"),
+    "pack": gettext_lazy("Pack"),
+    "code": gettext_lazy("Code"),
+    "eligibility_basis": gettext_lazy("Why you are eligible"),
+    "household_ref": gettext_lazy("Household"),
+    "assigned_at": gettext_lazy("Given on"),
+    "activated_on": gettext_lazy("Activated on"),
+    "expires_on": gettext_lazy("Valid until"),
+    "recheck_on": gettext_lazy("Eligibility checked again on"),
+    "revoked_reason": gettext_lazy("Reason for revoking"),
+    "modem": gettext_lazy("Modem"),
+    "serial": gettext_lazy("Serial number"),
+    "supplier": gettext_lazy("Supplier"),
+    "issued_at": gettext_lazy("Given on"),
+    "price_charged": gettext_lazy("Price paid (EUR)"),
+    "redeemed_on": gettext_lazy("Used on"),
+    "purpose": gettext_lazy("Used for"),
+    "template": gettext_lazy("Kind of message"),
+    "language": gettext_lazy("Language"),
+    "to": gettext_lazy("Sent to"),
+    "sent_at": gettext_lazy("Sent on"),
+    "title": gettext_lazy("Task"),
+    "done_at": gettext_lazy("Done on"),
+    "outcome": gettext_lazy("Outcome"),
+}
+
+
+# (section, key) -> choices whose labels the PDF prints instead of the stored value.
+CHOICES = {
+    ("profile", "age_band"): AgeBand,
+    ("profile", "gender"): Gender,
+    ("consents", "channel"): ConsentChannel,
+    ("sms_opt_outs", "channel"): OptOutChannel,
+    ("loans", "status"): LoanStatus,
+    ("loans", "kind"): DeviceKind,
+    ("loans", "condition_on_return"): ReturnCondition,
+    ("payments", "kind"): PaymentKind,
+    ("payments", "method"): PaymentMethod,
+    ("waiting_list", "device_kind"): DeviceKind,
+    ("waiting_list", "status"): WaitlistStatus,
+    ("internet_codes", "status"): CodeStatus,
+    ("internet_codes", "eligibility_basis"): EligibilityBasis,
+    ("digicheques", "status"): DigichequeStatus,
+    ("messages", "status"): MessageStatus,
+    ("staff_tasks", "kind"): StaffTaskKind,
+}
+
+
+def _value(value) -> str:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if value in (None, ""):
+        return "–"
+    return str(value)
+
+
+def _lines(row: dict, *, section: str, indent: str = "") -> list[tuple[str, str]]:
+    blocks = []
+    for key, value in row.items():
+        label = str(LABELS.get(key, key))
+        if isinstance(value, list):
+            blocks.append(("body", f"{indent}{label}:"))
+            for sub in value:
+                blocks += _lines(sub, section=section, indent=indent + "   ")
+            continue
+        choices = CHOICES.get((section, key))
+        if choices is not None and value:
+            value = dict(choices.choices).get(value, value)
+        blocks.append(("body", f"{indent}{label}: {_value(value)}"))
+    return blocks
+
+
+def export_blocks(data: dict) -> list[tuple[str, str]]:
+    blocks = [
+        ("org", data["organization"]),
+        ("heading", _("Everything we keep about you")),
+        ("body", _("Made on %(date)s at your request.") % {"date": data["exported_at"][:10]}),
+    ]
+    for key, title in SECTIONS:
+        rows = data[key] if isinstance(data[key], list) else [data[key]]
+        blocks.append(("heading", str(title)))
+        if not rows:
+            blocks.append(("body", _("Nothing.")))
+        for row in rows:
+            blocks += _lines(row, section=key)
+            blocks.append(("space", ""))
+    blocks.append(("body", _("Internet codes are shown in part only; ask us to see a whole code.")))
+    return blocks
+
+
+def export_pdf(*, participant, data: dict) -> bytes:
+    """The export as a PDF in the participant's language (nl, fr, en, ar; others get French)."""
+    language = letter_language(participant)
+    with translation.override(language):
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=20 * mm,
+            title=_("Everything we keep about you"),
+            author=data["organization"],
+            lang=language,
+        )
+        blocks = export_blocks(data)
+        doc.build(_rtl_story(blocks) if language in RTL_LANGUAGES else _ltr_story(blocks))
+        return buffer.getvalue()
