@@ -85,9 +85,6 @@ def _card_context(loan, language: str) -> dict:
             {"label": device_label(item["kind"]), "asset_tag": item["asset_tag"], "returned": item["returned"]}
             for item in payload["items"]
         ]
-    from connectivity.selectors import public_items_for_participant
-
-    extras = public_items_for_participant(loan.participant)
     return {
         "card": payload,
         "loan": loan,
@@ -97,8 +94,9 @@ def _card_context(loan, language: str) -> dict:
         "late": late,
         "can_renew": is_open and payload["renewals_left"] > 0,
         "renews_automatically": loan.renewal_mode == RenewalMode.AUTOMATIC,
-        "codes": extras.get("codes", []),
-        "digicheques": [c for c in extras.get("digicheques", []) if c["status"] == "issued"],
+        # The payload already holds the participant's codes and digicheques (connectivity's public items).
+        "codes": payload.get("codes", []),
+        "digicheques": [c for c in payload.get("digicheques", []) if c["status"] == "issued"],
         "organization": payload["organization"],
     }
 
