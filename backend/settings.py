@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "backend.api.filters.RequestedFiltersBackend",  # django-filter's, building only the named filters
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
