@@ -20,7 +20,7 @@ from inventory.models import Device, DeviceTally
 from loans.api.serializers import LoanListRows
 from loans.choices import LoanStatus
 from loans.models import Loan, LoanItem, LoanTally
-from loans.selectors import loan_page_details
+from loans.selectors import loan_page
 from loans.services import today
 from organizations.models import Membership
 
@@ -73,9 +73,10 @@ def overdue_loans(request: HttpRequest) -> JsonResponse:
     queryset = Loan.objects.filter(organization_id__in=organizations).overdue(on=on)
     tallies = LoanTally.objects.filter(organization_id__in=organizations, status=LoanStatus.ACTIVE, due_on__lt=on)
     total = tallies.aggregate(n=Sum("loans"))["n"] or 0  # as the endpoint: the loan tallies instead of COUNT
-    count, rows = _page(request, queryset.order_by("due_on", "id"), LoanListRows.shared().columns, total)
-    details = loan_page_details([row["id"] for row in rows])
-    return _json({"count": count, "results": [{**row, **details[row["id"]]} for row in rows]})
+    page = int(request.GET.get("page", 1))
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    rows, details = loan_page(queryset.order_by("due_on", "id"), LoanListRows.shared().columns, window)
+    return _json({"count": total, "results": [{**row, **details[row["id"]]} for row in rows]})
 
 
 def public_loan(request: HttpRequest, token: str) -> JsonResponse:

@@ -125,6 +125,42 @@ def loan_total_for_user(user, *, status: str | None = None, due_before=None) -> 
     return tallies.aggregate(total=Sum("loans"))["total"] or 0
 
 
+def loan_page(queryset: QuerySet[Loan], columns: list[str], page: slice) -> tuple[list[dict], dict[int, dict]]:
+    """One list page in one query: its `.values()` rows of `columns` and their loan_page_details.
+
+    A deferred join: the page's ids are picked on loans_loan alone (PostgreSQL walks the overdue index and
+    stops after the page, no join before the sort), and only those loans are joined to their participant,
+    policy, items and devices. A search (DISTINCT over joined items) takes two queries instead: the page,
+    then loan_page_details of its ids.
+    """
+    if queryset.query.distinct:
+        rows = list(queryset.values(*columns)[page])
+        return rows, loan_page_details([row["id"] for row in rows])
+    ordering = [*(queryset.query.order_by or Loan._meta.ordering), "pk", "items__id"]
+    joined = (
+        Loan.objects.filter(pk__in=queryset.values("pk")[page])
+        .order_by(*ordering)
+        .values_list(*columns, *_PAGE_DETAIL_COLUMNS[1:])
+    )
+    rows: list[dict] = []
+    details: dict[int, dict] = {}
+    width, id_index = len(columns), columns.index("id")
+    for values in joined:
+        loan_id = values[id_index]
+        entry = details.get(loan_id)
+        if entry is None:
+            rows.append(dict(zip(columns, values[:width], strict=True)))
+            entry = details[loan_id] = {
+                "participant_name": values[width],
+                "policy_name": values[width + 1],
+                "items": [],
+            }
+        item = values[width + 2 :]
+        if item[0] is not None:  # a loan without items still has one row, with NULL item columns
+            entry["items"].append(dict(zip(LOAN_ITEM_ROW_COLUMNS, item, strict=True)))
+    return rows, details
+
+
 def loan_page_details(loan_ids) -> dict[int, dict]:
     """For the loans of one list page, in one query: the participant's and policy's names and the items
     (`.values()` rows with their device's columns, in id order like the `items` prefetch of loans_for_user).

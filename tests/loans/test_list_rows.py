@@ -99,3 +99,28 @@ def test_the_list_prints_utc_datetimes_like_the_serializer(api, staff_of_org_a, 
     body = json.loads(response.content)
     assert body["results"] == _expected(staff_of_org_a, [row["id"] for row in body["results"]], response.wsgi_request)
     assert body["results"][0]["created_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("query", ["", "ordering=-id", "ordering=id", "overdue=false", "search=T-0"])
+def test_paging_one_loan_at_a_time_walks_the_same_order_with_whole_kits(api, staff_of_org_a, loans, query):
+    """The page's ids are picked first and joined after (selectors.loan_page): pages must follow the list's
+    order, and a kit's items must all come with their loan even when the page holds one loan."""
+    client = api.as_user(staff_of_org_a)
+    whole = json.loads(client.get(f"/api/v1/loans/?{query}&page_size=500").content)["results"]
+    walked = []
+    for page in range(1, len(whole) + 1):
+        body = json.loads(client.get(f"/api/v1/loans/?{query}&page_size=1&page={page}").content)
+        assert len(body["results"]) == 1
+        walked += body["results"]
+    assert walked == whole
+    orderings = {"": ["-started_on", "-id"], "ordering=-id": ["-id"], "ordering=id": ["id"]}
+    if query in orderings:
+        expected = selectors.loans_for_user(staff_of_org_a).order_by(*orderings[query]).values_list("id", flat=True)
+        assert [row["id"] for row in whole] == list(expected)
+    kit = next(row for row in walked if row["id"] == loans[0].pk) if "search" not in query else None
+    assert kit is None or len(kit["items"]) == 2
+
+
+def test_an_empty_list_has_an_empty_page(api, staff_of_org_b):
+    body = json.loads(api.as_user(staff_of_org_b).get("/api/v1/loans/?overdue=true").content)
+    assert body == {**body, "count": 0, "results": []}
