@@ -112,13 +112,16 @@ class Device(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="device_org_status"),
             models.Index(fields=["organization", "kind", "status"], name="device_org_kind_status"),
-            # the list's filters, each followed by the default ordering so a filtered page is an index scan
-            models.Index(fields=["organization", "status", "asset_tag"], name="device_org_status_tag"),
-            models.Index(fields=["organization", "kind", "asset_tag"], name="device_org_kind_tag"),
+            # the list's filters, each followed by the default ordering and the id: a filtered page's ids come
+            # from the index alone (an index-only scan; the list joins the rest for those 50 ids)
+            models.Index(fields=["organization", "status", "asset_tag", "id"], name="device_org_status_tag_id"),
+            models.Index(fields=["organization", "kind", "asset_tag", "id"], name="device_org_kind_tag_id"),
             models.Index(fields=["organization", "location", "asset_tag"], name="device_org_location_tag"),
-            models.Index(fields=["organization", "condition", "asset_tag"], name="device_org_condition_tag"),
+            models.Index(fields=["organization", "condition", "asset_tag", "id"], name="device_org_condition_tag_id"),
             # "grade A laptops": the desk's most common combined filter
-            models.Index(fields=["organization", "kind", "condition", "asset_tag"], name="device_org_kind_cond_tag"),
+            models.Index(
+                fields=["organization", "kind", "condition", "asset_tag", "id"], name="device_org_kind_cond_tag_id"
+            ),
             models.Index(fields=["asset_tag"], name="device_tag"),
         ]
 
@@ -127,20 +130,27 @@ class Device(models.Model):
 
 
 class DeviceTally(models.Model):
-    """How many devices each organisation has, kept exact by database triggers on the device table
-    (migration 0004), so the unfiltered device list does not count 100k rows on every page."""
+    """How many devices each organisation has per status, kind and condition, kept exact by database triggers
+    on the device table (backend/tallies.py, migration 0005), so the device list, unfiltered or filtered on
+    those, does not count up to 100k rows on every page."""
 
-    organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("organisation")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
+    status = models.CharField(_("status"), max_length=20, choices=DeviceStatus.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
+    condition = models.CharField(_("condition"), max_length=8, choices=ConditionGrade.choices)
     devices = models.BigIntegerField(_("devices"), default=0)
 
     class Meta:
         verbose_name = _("device tally")
         verbose_name_plural = _("device tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "status", "kind", "condition"], name="device_tally_unique")
+        ]
 
     def __str__(self):
-        return f"{self.organization_id}: {self.devices}"
+        return f"{self.organization_id} {self.status} {self.kind} {self.condition}: {self.devices}"
 
 
 class DeviceEvent(models.Model):

@@ -3,101 +3,12 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Statement-level triggers on PostgreSQL (one upsert per INSERT/UPDATE/DELETE statement, so a bulk import of
-# 100k rows costs one grouped upsert), row-level on SQLite (which has no transition tables).
-POSTGRES_UP = """
-CREATE FUNCTION inventory_device_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO inventory_devicetally AS t (organization_id, devices)
-        SELECT organization_id, count(*) FROM new_rows GROUP BY organization_id
-        ON CONFLICT (organization_id) DO UPDATE SET devices = t.devices + EXCLUDED.devices;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION inventory_device_tally_remove() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE inventory_devicetally AS t SET devices = t.devices - gone.n
-        FROM (SELECT organization_id, count(*) AS n FROM old_rows GROUP BY organization_id) AS gone
-        WHERE t.organization_id = gone.organization_id;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION inventory_device_tally_move() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    WITH moved AS (
-        SELECT o.organization_id AS old_org, n.organization_id AS new_org
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE n.organization_id <> o.organization_id
-    ), delta AS (
-        SELECT new_org AS organization_id, 1 AS d FROM moved
-        UNION ALL SELECT old_org, -1 FROM moved
-    )
-    INSERT INTO inventory_devicetally AS t (organization_id, devices)
-        SELECT organization_id, sum(d) FROM delta GROUP BY organization_id
-        ON CONFLICT (organization_id) DO UPDATE SET devices = t.devices + EXCLUDED.devices;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER inventory_device_tally_insert AFTER INSERT ON inventory_device
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inventory_device_tally_add();
-CREATE TRIGGER inventory_device_tally_delete AFTER DELETE ON inventory_device
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION inventory_device_tally_remove();
-CREATE TRIGGER inventory_device_tally_update AFTER UPDATE ON inventory_device
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION inventory_device_tally_move();
-"""
-POSTGRES_DOWN = """
-DROP TRIGGER IF EXISTS inventory_device_tally_insert ON inventory_device;
-DROP TRIGGER IF EXISTS inventory_device_tally_delete ON inventory_device;
-DROP TRIGGER IF EXISTS inventory_device_tally_update ON inventory_device;
-DROP FUNCTION IF EXISTS inventory_device_tally_add();
-DROP FUNCTION IF EXISTS inventory_device_tally_remove();
-DROP FUNCTION IF EXISTS inventory_device_tally_move();
-"""
-SQLITE_UP = [
-    """CREATE TRIGGER inventory_device_tally_insert AFTER INSERT ON inventory_device BEGIN
-        INSERT INTO inventory_devicetally (organization_id, devices) VALUES (NEW.organization_id, 1)
-            ON CONFLICT (organization_id) DO UPDATE SET devices = devices + 1;
-    END""",
-    """CREATE TRIGGER inventory_device_tally_delete AFTER DELETE ON inventory_device BEGIN
-        UPDATE inventory_devicetally SET devices = devices - 1 WHERE organization_id = OLD.organization_id;
-    END""",
-    """CREATE TRIGGER inventory_device_tally_update AFTER UPDATE OF organization_id ON inventory_device
-    WHEN NEW.organization_id <> OLD.organization_id BEGIN
-        UPDATE inventory_devicetally SET devices = devices - 1 WHERE organization_id = OLD.organization_id;
-        INSERT INTO inventory_devicetally (organization_id, devices) VALUES (NEW.organization_id, 1)
-            ON CONFLICT (organization_id) DO UPDATE SET devices = devices + 1;
-    END""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS inventory_device_tally_insert",
-    "DROP TRIGGER IF EXISTS inventory_device_tally_delete",
-    "DROP TRIGGER IF EXISTS inventory_device_tally_update",
-]
-FILL = """
-INSERT INTO inventory_devicetally (organization_id, devices)
-    SELECT organization_id, count(*) FROM inventory_device GROUP BY organization_id
-"""
+from backend.tallies import tally_operations
 
-
-def _run(schema_editor, statements):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, [POSTGRES_UP, FILL])
-    elif schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, [*SQLITE_UP, FILL])
-    else:
-        raise NotImplementedError("device tally triggers exist for PostgreSQL and SQLite only")
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, [POSTGRES_DOWN, "DELETE FROM inventory_devicetally"])
-    else:
-        _run(schema_editor, [*SQLITE_DOWN, "DELETE FROM inventory_devicetally"])
-
+# Trigger-kept per organisation (backend/tallies.py); migration 0005 refines it per status, kind and condition.
+create_triggers, drop_triggers = tally_operations(
+    table="inventory_device", tally="inventory_devicetally", keys=["organization_id"], count="devices"
+)
 
 
 class Migration(migrations.Migration):

@@ -3,97 +3,12 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Statement-level triggers on PostgreSQL: each INSERT/UPDATE/DELETE statement adds the difference between
-# its new and old rows, grouped by (organisation, status, due date), in one upsert taken in key order (so two
-# statements lock tally rows in the same order). An UPDATE that moves neither status nor due date nets to
-# nothing and writes nothing. Row-level triggers on SQLite, which has no transition tables.
-POSTGRES_UP = """
-CREATE FUNCTION loans_loan_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO loans_loantally AS t (organization_id, status, due_on, loans)
-        SELECT organization_id, status, due_on, sum(d) FROM (SELECT organization_id, status, due_on, 1 AS d FROM new_rows) AS delta
-        GROUP BY organization_id, status, due_on HAVING sum(d) <> 0
-        ORDER BY organization_id, status, due_on
-        ON CONFLICT (organization_id, status, due_on) DO UPDATE SET loans = t.loans + EXCLUDED.loans;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION loans_loan_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO loans_loantally AS t (organization_id, status, due_on, loans)
-        SELECT organization_id, status, due_on, sum(d) FROM (SELECT organization_id, status, due_on, -1 AS d FROM old_rows) AS delta
-        GROUP BY organization_id, status, due_on HAVING sum(d) <> 0
-        ORDER BY organization_id, status, due_on
-        ON CONFLICT (organization_id, status, due_on) DO UPDATE SET loans = t.loans + EXCLUDED.loans;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION loans_loan_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO loans_loantally AS t (organization_id, status, due_on, loans)
-        SELECT organization_id, status, due_on, sum(d) FROM (SELECT organization_id, status, due_on, 1 AS d FROM new_rows
-            UNION ALL SELECT organization_id, status, due_on, -1 FROM old_rows) AS delta
-        GROUP BY organization_id, status, due_on HAVING sum(d) <> 0
-        ORDER BY organization_id, status, due_on
-        ON CONFLICT (organization_id, status, due_on) DO UPDATE SET loans = t.loans + EXCLUDED.loans;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER loans_loan_tally_insert AFTER INSERT ON loans_loan
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION loans_loan_tally_insert();
-CREATE TRIGGER loans_loan_tally_delete AFTER DELETE ON loans_loan
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION loans_loan_tally_delete();
-CREATE TRIGGER loans_loan_tally_update AFTER UPDATE ON loans_loan
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION loans_loan_tally_update();
-"""
-POSTGRES_DOWN = """
-DROP TRIGGER IF EXISTS loans_loan_tally_insert ON loans_loan;
-DROP TRIGGER IF EXISTS loans_loan_tally_delete ON loans_loan;
-DROP TRIGGER IF EXISTS loans_loan_tally_update ON loans_loan;
-DROP FUNCTION IF EXISTS loans_loan_tally_insert();
-DROP FUNCTION IF EXISTS loans_loan_tally_delete();
-DROP FUNCTION IF EXISTS loans_loan_tally_update();
-"""
-_ADD = """INSERT INTO loans_loantally (organization_id, status, due_on, loans)
-            SELECT NEW.organization_id, NEW.status, NEW.due_on, 1 WHERE true
-            ON CONFLICT (organization_id, status, due_on) DO UPDATE SET loans = loans + 1;"""
-_REMOVE = """UPDATE loans_loantally SET loans = loans - 1
-            WHERE organization_id = OLD.organization_id AND status = OLD.status AND due_on = OLD.due_on;"""
-SQLITE_UP = [
-    f"CREATE TRIGGER loans_loan_tally_insert AFTER INSERT ON loans_loan BEGIN {_ADD} END",
-    f"CREATE TRIGGER loans_loan_tally_delete AFTER DELETE ON loans_loan BEGIN {_REMOVE} END",
-    f"""CREATE TRIGGER loans_loan_tally_update AFTER UPDATE OF organization_id, status, due_on ON loans_loan
-    WHEN NEW.organization_id <> OLD.organization_id OR NEW.status <> OLD.status OR NEW.due_on <> OLD.due_on
-    BEGIN {_REMOVE} {_ADD} END""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS loans_loan_tally_insert",
-    "DROP TRIGGER IF EXISTS loans_loan_tally_delete",
-    "DROP TRIGGER IF EXISTS loans_loan_tally_update",
-]
-FILL = """
-INSERT INTO loans_loantally (organization_id, status, due_on, loans)
-    SELECT organization_id, status, due_on, count(*) FROM loans_loan GROUP BY organization_id, status, due_on
-"""
+from backend.tallies import tally_operations
 
-
-def _run(schema_editor, statements):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, [POSTGRES_UP, FILL])
-    elif schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, [*SQLITE_UP, FILL])
-    else:
-        raise NotImplementedError("loan tally triggers exist for PostgreSQL and SQLite only")
-
-
-def drop_triggers(apps, schema_editor):
-    statements = POSTGRES_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
-    _run(schema_editor, [*([statements] if isinstance(statements, str) else statements), "DELETE FROM loans_loantally"])
-
+# Trigger-kept per organisation, status and due date (backend/tallies.py).
+create_triggers, drop_triggers = tally_operations(
+    table="loans_loan", tally="loans_loantally", keys=["organization_id", "status", "due_on"], count="loans"
+)
 
 
 class Migration(migrations.Migration):
