@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from backend.api.rows import converters
 from organizations.api.base import TenantModelViewSet
 from organizations.permissions import Action
 
@@ -114,24 +115,20 @@ class DeviceListRows:
 
     @classmethod
     def shared(cls) -> "DeviceListRows":
-        """Built once per process: the converters hold no request state (time zone is read per call)."""
+        """Built once per process: it holds no request state (the time zone is read per render)."""
         if cls._shared is None:
             cls._shared = cls(DeviceSerializer())
         return cls._shared
 
     def __init__(self, serializer: DeviceSerializer):
-        converting = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
-        self.converters = []
-        for name in LIST_FIELDS:
-            field = serializer.fields[name]
-            convert = field.to_representation if isinstance(field, converting) else None
-            self.converters.append((name, LIST_KEYS.get(name, name), convert))
+        self.fields = [(name, LIST_KEYS.get(name, name), serializer.fields[name]) for name in LIST_FIELDS]
 
     def render(self, rows) -> list[dict]:
+        fields = converters(self.fields)
         out = []
         for row in rows:
             item = {}
-            for name, key, convert in self.converters:
+            for name, key, convert in fields:
                 value = row[key]
                 item[name] = convert(value) if convert is not None and value is not None else value
             item["allowed_actions"] = allowed_actions(row["status"])

@@ -1,12 +1,11 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
 from backend.api.fields import RelatedCharField
+from backend.api.rows import converters
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant
@@ -215,12 +214,6 @@ LOAN_ITEM_LIST_KEYS = {
 LOAN_LIST_COMPUTED = ("participant_name", "policy_name", "items", "is_overdue", "renewals_left", "public_url")
 
 
-def _plain_iso(field) -> bool:
-    """True when DRF would print the field's dates in ISO 8601 in the current time zone (the default)."""
-    default = api_settings.DATETIME_FORMAT if isinstance(field, serializers.DateTimeField) else api_settings.DATE_FORMAT
-    return getattr(field, "format", default) == ISO_8601 and not hasattr(field, "timezone")
-
-
 def _fields(serializer, keys: dict) -> list[tuple]:
     """(name, `.values()` key, field) per field; key None for the fields render computes. Ids, strings,
     numbers, booleans and JSON come out of `.values()` as DRF prints them; dates and decimals need converting."""
@@ -228,39 +221,6 @@ def _fields(serializer, keys: dict) -> list[tuple]:
         (name, None if name in LOAN_LIST_COMPUTED else keys.get(name, name), field)
         for name, field in serializer.fields.items()
     ]
-
-
-def _converters(fields: list[tuple], tz) -> list[tuple]:
-    """(name, key, convert or None) for one render: DRF's own to_representation, except for ISO dates and
-    aware datetimes, done here the way DRF does them (astimezone, isoformat, +00:00 -> Z) without its
-    per-value settings and time-zone look-ups."""
-
-    def aware_datetime(field):
-        def convert(value):
-            if value.utcoffset() is None:
-                return field.to_representation(value)
-            text = value.astimezone(tz).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-        return convert
-
-    out = []
-    for name, key, field in fields:
-        convert = None
-        if key is None:
-            pass
-        elif isinstance(field, serializers.DateTimeField):
-            convert = aware_datetime(field) if tz is not None and _plain_iso(field) else field.to_representation
-        elif isinstance(field, serializers.DateField):
-            convert = _date_iso if _plain_iso(field) else field.to_representation
-        elif isinstance(field, serializers.DecimalField):
-            convert = field.to_representation
-        out.append((name, key, convert))
-    return out
-
-
-def _date_iso(value):
-    return value if isinstance(value, str) else value.isoformat()
 
 
 class LoanListRows:
@@ -295,8 +255,7 @@ class LoanListRows:
 
     def render(self, rows, details: dict[int, dict]) -> list[dict]:
         """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them."""
-        tz = timezone.get_current_timezone() if settings.USE_TZ else None
-        fields, item_fields = _converters(self.fields, tz), _converters(self.item_fields, tz)
+        fields, item_fields = converters(self.fields), converters(self.item_fields)
         on = today()
         site = settings.SITE_URL
         out = []

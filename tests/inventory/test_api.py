@@ -284,3 +284,14 @@ def test_csv_export_defuses_spreadsheet_formulas(api, org_a, staff_of_org_a):
     response = api.as_user(staff_of_org_a).get("/api/v1/devices/export/")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0]["notes"].startswith("'=") and rows[0]["location"] == "Shelf 1"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Brussels"])
+def test_list_rows_print_datetimes_like_the_detail_in_any_time_zone(api, org_a, staff_of_org_a, settings, zone):
+    settings.TIME_ZONE = zone
+    device = DeviceFactory(organization=org_a, value="10.00")
+    client = api.as_user(staff_of_org_a)
+    detail = client.get(f"/api/v1/devices/{device.id}/").json()
+    listed = client.get("/api/v1/devices/").json()["results"][0]
+    assert listed == detail
+    assert listed["created_at"].endswith("Z") == (zone == "UTC")
