@@ -1,5 +1,7 @@
 import django_filters
 
+from backend.api.filters import StrictBooleanFilter
+
 from .choices import ConditionGrade, DeviceKind, DeviceStatus
 from .models import Device, Donor, RepairTicket, WipeRecord
 
@@ -28,7 +30,7 @@ class WipeRecordFilter(django_filters.FilterSet):
 
 
 class RepairTicketFilter(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(field_name="returned_on", lookup_expr="isnull", label="Still at the partner")
+    open = StrictBooleanFilter(field_name="returned_on", lookup_expr="isnull", label="Still at the partner")
 
     class Meta:
         model = RepairTicket

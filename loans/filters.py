@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from backend.api.filters import StrictBooleanFilter
 from inventory.choices import DeviceKind
 
 from .models import Loan, Payment, WaitlistEntry
@@ -8,10 +9,10 @@ from .services import today
 
 
 class LoanFilter(django_filters.FilterSet):
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue", label=_("Overdue (open, due before today in Europe/Brussels)")
     )
-    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    open = StrictBooleanFilter(method="filter_open", label=_("Open"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
     device = django_filters.NumberFilter(field_name="items__device", label=_("Device id"), distinct=True)
@@ -43,7 +44,7 @@ class WaitlistFilter(django_filters.FilterSet):
 
 
 class PaymentFilter(django_filters.FilterSet):
-    refunded = django_filters.BooleanFilter(field_name="refunded_at", lookup_expr="isnull", exclude=True)
+    refunded = StrictBooleanFilter(field_name="refunded_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Payment

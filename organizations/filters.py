@@ -1,5 +1,7 @@
 import django_filters
 
+from backend.api.filters import StrictBooleanFilter
+
 from .models import Grant, Membership, Participant, StaffTask
 
 
@@ -27,7 +29,7 @@ class GrantFilter(django_filters.FilterSet):
 
 
 class StaffTaskFilter(django_filters.FilterSet):
-    is_open = django_filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", label="Open (not done)")
+    is_open = StrictBooleanFilter(field_name="done_at", lookup_expr="isnull", label="Open (not done)")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
 
     class Meta:

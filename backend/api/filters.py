@@ -9,6 +9,9 @@ the parameter. The browsable API's filter form (`to_html`) still shows every fil
 
 from functools import lru_cache
 
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -40,3 +43,28 @@ class RequestedFiltersBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise utils.translate_validation(filterset.errors)
         return filterset.qs
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true`/`false` (or 1/0), or nothing; anything else is a 400 naming the parameter. django-filter's own
+    boolean field reads an unknown value as "no filter", so `?overdue=ture` silently listed every loan."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]}
+    TRUE, FALSE = frozenset({"true", "True", "1"}), frozenset({"false", "False", "0"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value is True or value in self.TRUE:
+            return True
+        if value is False or value in self.FALSE:
+            return False
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField

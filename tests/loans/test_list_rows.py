@@ -124,3 +124,17 @@ def test_paging_one_loan_at_a_time_walks_the_same_order_with_whole_kits(api, sta
 def test_an_empty_list_has_an_empty_page(api, staff_of_org_b):
     body = json.loads(api.as_user(staff_of_org_b).get("/api/v1/loans/?overdue=true").content)
     assert body == {**body, "count": 0, "results": []}
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("overdue=perhaps", "overdue"), ("due_before=2026-02-30", "due_before"), ("status=borrowed", "status")],
+)
+def test_a_bad_filter_value_is_a_400_naming_it(api, staff_of_org_a, loans, query, field):
+    response = api.as_user(staff_of_org_a).get(f"/api/v1/loans/?{query}")
+    assert response.status_code == 400 and field in response.json()["fields"]
+
+
+def test_a_page_past_the_end_is_a_404(api, staff_of_org_a, loans):
+    response = api.as_user(staff_of_org_a).get("/api/v1/loans/?page_size=2&page=99")
+    assert response.status_code == 404
