@@ -33,7 +33,7 @@ def letter_language(participant) -> str:
     return language if language in LETTER_LANGUAGES else FALLBACK_LANGUAGE
 
 
-def _register_rtl_font() -> None:
+def register_rtl_font() -> None:
     if RTL_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(RTL_FONT, str(FONT_PATH)))
 
@@ -128,7 +128,7 @@ def _rtl_story(blocks) -> list:
     import arabic_reshaper
     from bidi.algorithm import get_display
 
-    _register_rtl_font()
+    register_rtl_font()
     body = ParagraphStyle("rtl", fontName=RTL_FONT, fontSize=12, leading=18, alignment=TA_RIGHT)
     heading = ParagraphStyle("rtl-heading", parent=body, fontSize=15, leading=22, spaceBefore=4)
     code_style = ParagraphStyle("code", fontName="Courier-Bold", fontSize=20, leading=26)

@@ -1,7 +1,8 @@
 """Loan agreement/receipt and loan-to-own handover PDFs, in the participant's language, with the loan card QR code.
 
-Arabic-speaking participants get the French document for now: reportlab needs reshaping and a bundled
-font to draw Arabic correctly (see STACK-NOTES.md), which is left for later.
+Dutch, French and English are drawn left to right in Helvetica. Arabic is shaped with arabic-reshaper, wrapped,
+then each line is put in visual order with python-bidi and drawn right-aligned in DejaVu Sans (the font the
+internet-code letter ships, connectivity/fonts), as STACK-NOTES.md recommends.
 """
 
 import io
@@ -15,10 +16,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from connectivity.letters import RTL_FONT, register_rtl_font
+from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
+
 from .choices import FeePeriod
 from .models import Loan
 
-DOCUMENT_LANGUAGES = ("nl", "fr", "en")
+DOCUMENT_LANGUAGES = ("nl", "fr", "en", "ar")
+RTL_LANGUAGES = ("ar",)
 MARGIN = 20 * mm
 WIDTH, HEIGHT = A4
 
@@ -41,11 +46,14 @@ def _qr_image(url: str) -> ImageReader:
 
 
 class _Writer:
-    """A top-to-bottom text cursor over a reportlab canvas, adding pages as needed."""
+    """A top-to-bottom text cursor over a reportlab canvas, adding pages as needed; right to left for Arabic."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: Canvas, language: str):
         self.canvas = canvas
         self.y = HEIGHT - MARGIN
+        self.rtl = language in RTL_LANGUAGES
+        if self.rtl:
+            register_rtl_font()
 
     def space(self, height: float) -> None:
         if self.y - height < MARGIN:
@@ -53,13 +61,42 @@ class _Writer:
             self.y = HEIGHT - MARGIN
         self.y -= height
 
+    def _font(self, bold: bool) -> str:
+        if self.rtl:
+            return RTL_FONT  # DejaVu Sans has no bold face here: headings are larger instead
+        return "Helvetica-Bold" if bold else "Helvetica"
+
+    def _lines(self, text: str, font: str, size: float, width: float) -> list[str]:
+        if not self.rtl:
+            return simpleSplit(str(text), font, size, width) or [""]
+        import arabic_reshaper
+        from bidi.algorithm import get_display
+
+        shaped = arabic_reshaper.reshape(str(text))
+        return [get_display(line, base_dir="R") for line in simpleSplit(shaped, font, size, width)] or [""]
+
+    def text_at(self, x: float, y: float, text: str, *, size: float = 10, bold: bool = False, width=None) -> int:
+        """Draw `text` from `x` (from the right edge, mirrored, in Arabic), wrapped to `width`; returns lines."""
+        font = self._font(bold)
+        width = width or WIDTH - MARGIN - x
+        lines = self._lines(text, font, size, width)
+        self.canvas.setFont(font, size)
+        for index, line in enumerate(lines):
+            if self.rtl:
+                self.canvas.drawRightString(WIDTH - x, y - index * size * 1.3, line)
+            else:
+                self.canvas.drawString(x, y - index * size * 1.3, line)
+        return len(lines)
+
     def line(self, text: str, *, size: float = 10, bold: bool = False, indent: float = 0) -> None:
-        font = "Helvetica-Bold" if bold else "Helvetica"
-        width = WIDTH - 2 * MARGIN - indent
-        for part in simpleSplit(str(text), font, size, width) or [""]:
+        font = self._font(bold)
+        for part in self._lines(text, font, size, WIDTH - 2 * MARGIN - indent):
             self.space(size * 1.45)
             self.canvas.setFont(font, size)
-            self.canvas.drawString(MARGIN + indent, self.y, part)
+            if self.rtl:
+                self.canvas.drawRightString(WIDTH - MARGIN - indent, self.y, part)
+            else:
+                self.canvas.drawString(MARGIN + indent, self.y, part)
 
 
 def _money(amount) -> str:
@@ -97,7 +134,7 @@ def _items(writer: _Writer, loan: Loan, *, only_open: bool = False) -> None:
             continue
         device = item.device
         parts = [
-            str(device.get_kind_display()),
+            device_label(device.kind),
             " ".join(p for p in (device.make, device.model) if p),
             _("asset tag %(tag)s") % {"tag": device.asset_tag},
         ]
@@ -115,32 +152,32 @@ def _signatures(writer: _Writer) -> None:
     writer.space(30)
     canvas.line(MARGIN, writer.y, MARGIN + half - 10 * mm, writer.y)
     canvas.line(MARGIN + half, writer.y, WIDTH - MARGIN, writer.y)
-    canvas.setFont("Helvetica", 9)
-    canvas.drawString(MARGIN, writer.y - 12, _("Signature of the borrower"))
-    canvas.drawString(MARGIN + half, writer.y - 12, _("Signature for the organisation"))
+    writer.text_at(MARGIN, writer.y - 12, _("Signature of the borrower"), size=9, width=half - 10 * mm)
+    writer.text_at(MARGIN + half, writer.y - 12, _("Signature for the organisation"), size=9, width=half)
     writer.space(22)
     writer.line(_("Date: ____________________"), size=9)
 
 
 def _qr_block(writer: _Writer, loan: Loan) -> None:
+    """The loan card's QR code with its explanation beside it (on the right in Arabic, the code on the left)."""
     size = 38 * mm
     writer.space(size + 10)
     url = loan_card_url(loan)
-    writer.canvas.drawImage(_qr_image(url), MARGIN, writer.y, width=size, height=size)
-    text_x = MARGIN + size + 6 * mm
-    writer.canvas.setFont("Helvetica-Bold", 11)
-    writer.canvas.drawString(text_x, writer.y + size - 14, _("Your loan card"))
-    writer.canvas.setFont("Helvetica", 9)
-    lines = simpleSplit(
+    qr_x = WIDTH - MARGIN - size if writer.rtl else MARGIN
+    writer.canvas.drawImage(_qr_image(url), qr_x, writer.y, width=size, height=size)
+    text_x = MARGIN + size + 6 * mm  # mirrored by text_at in Arabic
+    writer.text_at(text_x, writer.y + size - 14, _("Your loan card"), size=11, bold=True)
+    writer.text_at(
+        text_x,
+        writer.y + size - 30,
         _("Scan this code with your phone to see what you borrowed, until when, and whom to call."),
-        "Helvetica",
-        9,
-        WIDTH - MARGIN - text_x,
+        size=9,
     )
-    for index, text in enumerate(lines):
-        writer.canvas.drawString(text_x, writer.y + size - 30 - index * 12, text)
     writer.canvas.setFont("Helvetica", 8)
-    writer.canvas.drawString(text_x, writer.y + 6, url)
+    if writer.rtl:
+        writer.canvas.drawRightString(WIDTH - text_x, writer.y + 6, url)
+    else:
+        writer.canvas.drawString(text_x, writer.y + 6, url)
 
 
 def agreement_pdf(loan: Loan) -> bytes:
@@ -149,7 +186,7 @@ def agreement_pdf(loan: Loan) -> bytes:
     with translation.override(document_language(loan)):
         canvas = Canvas(buffer, pagesize=A4)
         canvas.setTitle(_("Loan agreement and receipt"))
-        writer = _Writer(canvas)
+        writer = _Writer(canvas, document_language(loan))
         _header(writer, loan, _("Loan agreement and receipt"))
         writer.line(_("Start date: %(date)s") % {"date": formats.date_format(loan.started_on, "DATE_FORMAT")})
         if loan.cohort_id:
@@ -201,7 +238,7 @@ def handover_pdf(loan: Loan) -> bytes:
     with translation.override(document_language(loan)):
         canvas = Canvas(buffer, pagesize=A4)
         canvas.setTitle(_("Handover document"))
-        writer = _Writer(canvas)
+        writer = _Writer(canvas, document_language(loan))
         _header(writer, loan, _("Handover document"))
         when = loan.closed_at or loan.updated_at
         writer.line(
@@ -222,7 +259,7 @@ def handover_pdf(loan: Loan) -> bytes:
             text = ", ".join(
                 p
                 for p in (
-                    str(device.get_kind_display()),
+                    device_label(device.kind),
                     " ".join(p for p in (device.make, device.model) if p),
                     _("asset tag %(tag)s") % {"tag": device.asset_tag},
                     _("serial number %(serial)s") % {"serial": device.serial} if device.serial else "",

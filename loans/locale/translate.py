@@ -290,7 +290,85 @@ T = {
     ),
     "Unknown kind of payment.": ("Onbekende soort betaling.", "Type de paiement inconnu."),
     "This payment was already refunded.": ("Deze betaling werd al terugbetaald.", "Ce paiement a déjà été remboursé."),
+    "loan tally": ("uitleentelling", "décompte de prêts"),
+    "loan tallies": ("uitleentellingen", "décomptes de prêts"),
 }
+
+# Arabic: the participant's documents only (documents.py), so staff pages never half-switch to Arabic.
+AR = {
+    "Rental fee: none": "رسوم الإعارة: لا شيء",
+    "once": "مرة واحدة",
+    "per week": "في الأسبوع",
+    "per month": "في الشهر",
+    "Rental fee: %(amount)s %(period)s": "رسوم الإعارة: %(amount)s %(period)s",
+    "Loan number: %(number)s": "رقم الإعارة: %(number)s",
+    "Borrower: %(name)s": "المستعير: %(name)s",
+    "What you receive": "ما تستلمه",
+    "asset tag %(tag)s": "رقم الجهاز %(tag)s",
+    "serial number %(serial)s": "الرقم التسلسلي %(serial)s",
+    "Accessories: %(list)s": "الملحقات: %(list)s",
+    "Signature of the borrower": "توقيع المستعير",
+    "Signature for the organisation": "توقيع الجمعية",
+    "Date: ____________________": "التاريخ: ____________________",
+    "Your loan card": "بطاقة الإعارة الخاصة بك",
+    "Scan this code with your phone to see what you borrowed, until when, and whom to call.": (
+        "امسح هذا الرمز بهاتفك لترى ما استعرته، وحتى متى، وبمن تتصل."
+    ),
+    "Loan agreement and receipt": "اتفاقية الإعارة والإيصال",
+    "Start date: %(date)s": "تاريخ البداية: %(date)s",
+    "Bring it back by %(date)s (the end of the course %(course)s).": ("أعِده قبل %(date)s (نهاية الدورة %(course)s)."),
+    "Bring it back by %(date)s.": "أعِده قبل %(date)s.",
+    "Money": "المال",
+    "Deposit: %(amount)s (given back when you return everything)": "التأمين: %(amount)s (يُردّ إليك عندما تعيد كل شيء)",
+    "The rules in plain words": "القواعد بكلمات بسيطة",
+    "The device belongs to %(organization)s. You may use it at home. Please take good care of it.": (
+        "الجهاز ملك لـ %(organization)s. يمكنك استعماله في البيت. اعتنِ به جيدًا من فضلك."
+    ),
+    "Bring it back with everything listed above by the date above.": "أعِده مع كل ما هو مذكور أعلاه قبل التاريخ المذكور أعلاه.",
+    "You may ask to keep it longer %(count)s time(s), %(days)s days each time.": (
+        "يمكنك أن تطلب الاحتفاظ به مدة أطول، عدد المرات: %(count)s، ولمدة %(days)s يومًا في كل مرة."
+    ),
+    "Late? There is no fine. We will send you a reminder and call you.": (
+        "تأخرت؟ لا توجد غرامة. سنرسل لك تذكيرًا ونتصل بك."
+    ),
+    "Lost, stolen or broken? Tell us as soon as you can. You will not be blamed for an accident.": (
+        "ضاع أو سُرق أو انكسر؟ أخبرنا في أقرب وقت ممكن. لن تُلام على حادث."
+    ),
+    "Before the device goes to someone else, everything on it is erased. Keep copies of your files.": (
+        "قبل أن يذهب الجهاز إلى شخص آخر، يُمسح كل ما عليه. احتفظ بنسخ من ملفاتك."
+    ),
+    "Handover document": "وثيقة التسليم",
+    "Date of handover: %(date)s": "تاريخ التسليم: %(date)s",
+    "%(organization)s gives the devices below to %(name)s. From today they belong to %(name)s.": (
+        "تعطي %(organization)s الأجهزة المذكورة أدناه إلى %(name)s. ابتداءً من اليوم هي ملك لـ %(name)s."
+    ),
+    "They are given as they are, free of charge, without a warranty.": "تُعطى كما هي، مجانًا، ومن دون ضمان.",
+}
+
+
+def fill_arabic(path: Path) -> set[str]:
+    """Keep only the documents' entries in the Arabic catalogue and translate them."""
+    catalogue = polib.pofile(str(path))
+    missing = set()
+    for entry in list(catalogue):
+        if not any(source.startswith("documents.py") for source, _line in entry.occurrences):
+            catalogue.remove(entry)
+        elif entry.msgid in AR:
+            entry.msgstr = AR[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        else:
+            missing.add(entry.msgid)
+    catalogue.metadata_is_fuzzy = False
+    catalogue.metadata["Language"] = "ar"
+    catalogue.metadata["Plural-Forms"] = (
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
+    )
+    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    catalogue.save()
+    catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+    return missing
+
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
@@ -313,4 +391,5 @@ if __name__ == "__main__":
         catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         catalogue.save()
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+    missing |= fill_arabic(here / "ar" / "LC_MESSAGES" / "django.po")
     print("untranslated:", sorted(missing))

@@ -141,3 +141,23 @@ def test_the_public_card_lists_the_participants_own_code_and_digicheques_only(ap
     assert [c["code"] for c in data["codes"]] == ["TEI-MINE-0001"]
     assert "TEI-OTHER-0002" not in str(data)
     assert len(data["digicheques"]) == 1
+
+
+@pytest.mark.parametrize("pdf", ["agreement", "handover"])
+def test_arabic_documents_are_shaped_right_to_left(lend, participant_a, device_a, pdf):
+    participant_a.preferred_language = "ar"
+    participant_a.save()
+    loan = lend(devices=[device_a], accessories="charger")
+    if pdf == "agreement":
+        content, title, rule = documents.agreement_pdf(loan), "اتفاقية الإعارة والإيصال", "لا توجد غرامة"
+    else:
+        loan = services.loan_give(loan=loan, by=None)
+        content, title, rule = documents.handover_pdf(loan), "وثيقة التسليم", "من دون ضمان"
+    text = _pdf_text(content)
+    assert title in text and rule in text
+    assert "Marc Dubois" in text and "OA-0001" in text and "Org A" in text
+    assert "حاسوب محمول" in text and "Laptop" not in text  # the device kind in the participant's words
+    assert "Loan agreement" not in text and "Contrat" not in text and "Handover" not in text
+    assert b"DejaVuSans" in content  # the Arabic font is embedded, not Helvetica's missing glyphs
+    if pdf == "agreement":
+        assert f"{settings.SITE_URL}/l/{loan.public_token}" in text
