@@ -168,22 +168,28 @@ def _code_box(label, value, label_style, code_style, *, rtl=False):
     )
 
 
+def blocks_pdf(blocks, *, title: str, author: str, language: str) -> bytes:
+    """A participant's A4 document from (kind, text) blocks, right to left in Arabic: the code letter and
+    the privacy export. Call it inside `translation.override(language)`."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author=author,
+        lang=language,
+    )
+    doc.build(_rtl_story(blocks) if language in RTL_LANGUAGES else _ltr_story(blocks))
+    return buffer.getvalue()
+
+
 def render_code_letter(code) -> bytes:
     language = letter_language(code.participant)
     with translation.override(language):
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=20 * mm,
-            rightMargin=20 * mm,
-            topMargin=20 * mm,
-            bottomMargin=20 * mm,
-            title=_("Your internet code"),
-            author=code.organization.name,
-            lang=language,
+        return blocks_pdf(
+            _blocks(code), title=_("Your internet code"), author=code.organization.name, language=language
         )
-        blocks = _blocks(code)
-        story = _rtl_story(blocks) if language in RTL_LANGUAGES else _ltr_story(blocks)
-        doc.build(story)
-        return buffer.getvalue()

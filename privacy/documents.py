@@ -4,17 +4,12 @@ The same dict as the JSON export (`selectors.participant_export`), printed secti
 goes through the code letter's right-to-left layout (shaped, reordered per line, DejaVu Sans).
 """
 
-import io
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate
 
 from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
-from connectivity.letters import RTL_LANGUAGES, _ltr_story, _rtl_story, letter_language
+from connectivity.letters import blocks_pdf, letter_language
 from inventory.choices import DeviceKind
 from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
 from messaging.choices import MessageStatus, OptOutChannel
@@ -177,18 +172,5 @@ def export_pdf(*, participant, data: dict) -> bytes:
     """The export as a PDF in the participant's language (nl, fr, en, ar; others get French)."""
     language = letter_language(participant)
     with translation.override(language):
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=20 * mm,
-            rightMargin=20 * mm,
-            topMargin=20 * mm,
-            bottomMargin=20 * mm,
-            title=_("Everything we keep about you"),
-            author=data["organization"],
-            lang=language,
-        )
-        blocks = export_blocks(data)
-        doc.build(_rtl_story(blocks) if language in RTL_LANGUAGES else _ltr_story(blocks))
-        return buffer.getvalue()
+        title = _("Everything we keep about you")
+        return blocks_pdf(export_blocks(data), title=title, author=data["organization"], language=language)
