@@ -9,7 +9,8 @@ keeps just the entries used there, so the staff desk and funder pages never half
 import sys
 from pathlib import Path
 
-import polib
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for backend.i18n
+from backend.i18n import fill_catalogue  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PARTICIPANT_SOURCES = ("views/card.py", "templates/frontend/card/", "texts.py", "languages.py")
@@ -189,39 +190,9 @@ for _key, (_nl, _fr) in STAFF.items():
     add(_key, _nl, _fr)
 
 
-def _key(entry: polib.POEntry):
-    return (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
-
-
-def _plural_key(entry: polib.POEntry):
-    key = (entry.msgid, entry.msgid_plural)
-    return ((entry.msgctxt,) + key) if entry.msgctxt else key
-
-
 def fill(language: str) -> list[str]:
     path = HERE / language / "LC_MESSAGES" / "django.po"
-    catalogue = polib.pofile(str(path))
-    missing = []
-    for entry in list(catalogue):
-        participant = any(source.startswith(PARTICIPANT_SOURCES) for source, _line in entry.occurrences)
-        if language == "ar" and not participant:
-            catalogue.remove(entry)
-            continue
-        key = _plural_key(entry) if entry.msgid_plural else _key(entry)
-        value = T.get(key, {}).get(language)
-        if value is None:
-            missing.append(entry.msgid)
-            continue
-        if entry.msgid_plural:
-            entry.msgstr_plural = dict(enumerate(value))
-        else:
-            entry.msgstr = value
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    catalogue.metadata["Language"] = language
-    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    catalogue.save(str(path))
-    return missing
+    return fill_catalogue(path, language, T, participant_sources=PARTICIPANT_SOURCES)
 
 
 if __name__ == "__main__":

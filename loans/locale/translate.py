@@ -1,9 +1,13 @@
 # ruff: noqa: E501
 """Fill loans/locale/{nl,fr} from the table below: `python loans/locale/translate.py` after makemessages."""
 
+import sys
 from pathlib import Path
 
 import polib
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for backend.i18n
+from backend.i18n import fill_catalogue  # noqa: E402
 
 T = {
     "A list of whole numbers of days, e.g. [-3, 0, 3, 7].": (
@@ -348,26 +352,8 @@ AR = {
 
 def fill_arabic(path: Path) -> set[str]:
     """Keep only the documents' entries in the Arabic catalogue and translate them."""
-    catalogue = polib.pofile(str(path))
-    missing = set()
-    for entry in list(catalogue):
-        if not any(source.startswith("documents.py") for source, _line in entry.occurrences):
-            catalogue.remove(entry)
-        elif entry.msgid in AR:
-            entry.msgstr = AR[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-        else:
-            missing.add(entry.msgid)
-    catalogue.metadata_is_fuzzy = False
-    catalogue.metadata["Language"] = "ar"
-    catalogue.metadata["Plural-Forms"] = (
-        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
-    )
-    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    catalogue.save()
-    catalogue.save_as_mofile(str(path.with_suffix(".mo")))
-    return missing
+    table = {msgid: {"ar": text} for msgid, text in AR.items()}
+    return set(fill_catalogue(path, "ar", table, participant_sources=("documents.py",)))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ entries, so staff pages never half-switch to Arabic.
 import sys
 from pathlib import Path
 
-import polib
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for backend.i18n
+from backend.i18n import fill_catalogue  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PARTICIPANT_SOURCES = ("documents.py",)
@@ -458,24 +459,7 @@ add("Requests:", "Verzoeken:", "Demandes :")
 
 def fill(language: str) -> list[str]:
     path = HERE / language / "LC_MESSAGES" / "django.po"
-    catalogue = polib.pofile(str(path))
-    missing = []
-    for entry in list(catalogue):
-        participant = any(source.startswith(PARTICIPANT_SOURCES) for source, _line in entry.occurrences)
-        if language == "ar" and not participant:
-            catalogue.remove(entry)
-            continue
-        value = T.get(entry.msgid, {}).get(language)
-        if value is None:
-            missing.append(entry.msgid)
-            continue
-        entry.msgstr = value
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    catalogue.metadata["Language"] = language
-    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    catalogue.save(str(path))
-    return missing
+    return fill_catalogue(path, language, T, participant_sources=PARTICIPANT_SOURCES)
 
 
 if __name__ == "__main__":
