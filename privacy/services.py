@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.api.errors import DomainError
+from connectivity.choices import CODE_HELD_STATUSES, DigichequeStatus
 from connectivity.models import CodeRevealLog, Digicheque, EligibilityCode
 from loans.models import Loan, LoanItem, Payment, WaitlistEntry, new_public_token
 from messaging.choices import BlockedReason, MessageStatus
@@ -204,11 +205,27 @@ def _refuse_while_lending(participant: Participant) -> None:
             "participant_has_device",
             _("A device lent to this person has not come back yet: check it in first, then erase their data."),
         )
+    if EligibilityCode.objects.filter(participant=participant, status__in=CODE_HELD_STATUSES).exists():
+        raise DomainError(
+            "participant_has_code",
+            _("This person still holds an internet code: revoke or expire it first, then erase their data."),
+        )
+    if Digicheque.objects.filter(participant=participant, status=DigichequeStatus.ISSUED).exists():
+        raise DomainError(
+            "participant_has_digicheque",
+            _("This person still holds an unused digicheque: void it first, then erase their data."),
+        )
+    if WaitlistEntry.objects.pending().filter(participant=participant).exists():
+        raise DomainError(
+            "participant_on_waiting_list",
+            _("This person is on the waiting list: cancel their place first, then erase their data."),
+        )
 
 
 @transaction.atomic
 def participant_erase(*, participant: Participant, by) -> Anonymisation:
-    """Anonymise one participant now, on their request. Refused while a loan is open or a device is with them.
+    """Anonymise one participant now, on their request. Refused while a loan is open, a device is with them, or
+    they hold an internet code, an unused digicheque or a waiting-list place.
 
     The privacy log records who and when, and which fields were cleared, never their values.
     """

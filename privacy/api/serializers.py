@@ -16,7 +16,10 @@ class ConsentRecordSerializer(serializers.ModelSerializer):
 
 class ConsentInputSerializer(serializers.Serializer):
     given = serializers.BooleanField(help_text=_("true: consent given; false: consent withdrawn."))
-    channel = serializers.ChoiceField(choices=ConsentChannel.choices)
+    # STOP replies and staff entries are recorded by the system, never typed in as a channel
+    channel = serializers.ChoiceField(
+        choices=[(c.value, c.label) for c in (ConsentChannel.IN_PERSON, ConsentChannel.PHONE, ConsentChannel.PAPER)]
+    )
 
 
 class AnonymisationSerializer(serializers.ModelSerializer):
@@ -29,6 +32,7 @@ class RetentionRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = RetentionRule
         fields = ["months"]
+        extra_kwargs = {"months": {"required": True}}
 
 
 class PrivacyLogEntrySerializer(serializers.ModelSerializer):

@@ -411,6 +411,21 @@ add(
     "Cette personne a encore un prêt en cours : clôturez d'abord le prêt, puis effacez ses données.",
 )
 add(
+    "This person still holds an internet code: revoke or expire it first, then erase their data.",
+    "Deze persoon heeft nog een internetcode: trek die eerst in of laat hem vervallen, en wis dan de gegevens.",
+    "Cette personne détient encore un code internet : révoquez-le ou faites-le expirer d'abord, puis effacez ses données.",
+)
+add(
+    "This person still holds an unused digicheque: void it first, then erase their data.",
+    "Deze persoon heeft nog een ongebruikte digicheque: annuleer die eerst en wis dan de gegevens.",
+    "Cette personne détient encore un digichèque non utilisé : annulez-le d'abord, puis effacez ses données.",
+)
+add(
+    "This person is on the waiting list: cancel their place first, then erase their data.",
+    "Deze persoon staat op de wachtlijst: annuleer eerst de inschrijving en wis dan de gegevens.",
+    "Cette personne est sur la liste d'attente : annulez d'abord son inscription, puis effacez ses données.",
+)
+add(
     "A device lent to this person has not come back yet: check it in first, then erase their data.",
     "Een toestel dat aan deze persoon uitgeleend werd, is nog niet terug: neem het eerst in en wis dan de gegevens.",
     "Un appareil prêté à cette personne n'est pas encore revenu : enregistrez d'abord son retour, puis effacez ses données.",

@@ -107,3 +107,11 @@ def test_the_loan_card_says_how_to_withdraw(client, org_a, staff_of_org_a, langu
     response = client.get(f"/l/{token}")
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+@pytest.mark.parametrize("channel", ["sms_keyword", "staff_entry"])
+def test_channels_the_system_records_cannot_be_typed_in(api, org_a, staff_of_org_a, channel):
+    person = ParticipantFactory(organization=org_a, sms_consent=True)
+    response = api.as_user(staff_of_org_a).post(_url(person), {"given": False, "channel": channel}, format="json")
+    assert response.status_code == 400 and "channel" in response.json()["fields"]
+    assert not ConsentRecord.objects.exists() and Participant.objects.get(pk=person.pk).sms_consent is True

@@ -187,3 +187,33 @@ def test_the_privacy_log_is_for_admins_of_the_organisation(
     assert api.as_user(admin_of_org_a).get("/api/v1/privacy/log/").json()["count"] == 1
     assert api.as_user(staff_of_org_a).get("/api/v1/privacy/log/").json()["count"] == 0
     assert api.as_user(admin_of_org_b).get("/api/v1/privacy/log/").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "held, code, words",
+    [
+        ("code", "participant_has_code", "internet code"),
+        ("cheque", "participant_has_digicheque", "digicheque"),
+        ("waiting", "participant_on_waiting_list", "waiting list"),
+    ],
+)
+def test_erase_is_refused_while_they_hold_a_code_a_cheque_or_a_waiting_list_place(
+    api, build_record, admin_of_org_a, held, code, words
+):
+    from connectivity.models import Digicheque, EligibilityCode
+    from loans.models import WaitlistEntry
+
+    person = build_record()
+    if held == "code":
+        EligibilityCode.objects.filter(participant=person).update(status="assigned")
+    elif held == "cheque":
+        Digicheque.objects.filter(participant=person).update(status="issued")
+    else:
+        WaitlistEntry.objects.filter(participant=person).update(status="waiting", closed_at=None)
+    response = api.as_user(admin_of_org_a).post(_url(person, "erase"))
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == code and words in body["detail"]
+    person.refresh_from_db()
+    assert person.display_name == NAME and str(person.phone) != ""
+    assert not Anonymisation.objects.exists() and not PrivacyLogEntry.objects.filter(action="erase").exists()

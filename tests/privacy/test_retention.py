@@ -249,3 +249,11 @@ def test_another_organisations_retention_is_not_found(api, org_b, staff_of_org_a
     url = f"/api/v1/privacy/organizations/{org_b.pk}/retention/"
     assert api.as_user(admin_of_org_a).get(url).status_code == 404
     assert api.as_user(admin_of_org_a).put(url, {"months": 6}, format="json").status_code == 404
+
+
+def test_a_retention_period_without_months_is_a_400_not_a_crash(api, org_a, admin_of_org_a):
+    url = f"/api/v1/privacy/organizations/{org_a.pk}/retention/"
+    for body in ({}, {"months": 121}):
+        response = api.as_user(admin_of_org_a).put(url, body, format="json")
+        assert response.status_code == 400 and "months" in response.json()["fields"]
+    assert not RetentionRule.objects.exists() and not PrivacyLogEntry.objects.exists()
