@@ -3,6 +3,7 @@ from django.contrib import admin
 from organizations.admin_base import TenantAdmin
 from organizations.permissions import Action, can, organization_ids_allowing
 
+from . import services
 from .models import Anonymisation, ConsentRecord, PrivacyLogEntry, RetentionRule
 
 
@@ -34,6 +35,18 @@ class RetentionRuleAdmin(TenantAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organization" and not request.user.is_superuser:
+            # only where the user is an administrator, not every organisation they are a member of
+            field.queryset = field.queryset.filter(id__in=organization_ids_allowing(request.user, Action.MANAGE))
+        return field
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, as the API does: the change goes into the privacy log."""
+        rule = services.retention_set(organization=obj.organization, months=obj.months, by=request.user)
+        obj.pk, obj.updated_at = rule.pk, rule.updated_at
 
 
 @admin.register(Anonymisation)

@@ -67,3 +67,23 @@ def test_the_admin_shows_the_privacy_records(client, superuser, build_record):
         "/admin/privacy/retentionrule/add/",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_the_admin_sets_retention_through_the_log_and_only_where_the_user_is_admin(client, org_a, org_b):
+    from organizations.models import Membership
+    from privacy.models import PrivacyLogEntry, RetentionRule
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="admin_a_staff_b", is_staff=True)
+    Membership.objects.create(user=user, organization=org_a, role="admin")
+    Membership.objects.create(user=user, organization=org_b, role="staff")
+    client.force_login(user)
+    url = "/admin/privacy/retentionrule/add/"
+    response = client.post(url, {"organization": org_b.pk, "months": 6})
+    assert response.status_code == 200 and b"organization" in response.content  # the form again, with an error
+    assert not RetentionRule.objects.exists() and not PrivacyLogEntry.objects.exists()
+    response = client.post(url, {"organization": org_a.pk, "months": 6})
+    assert response.status_code == 302
+    assert RetentionRule.objects.get(organization=org_a).months == 6
+    entry = PrivacyLogEntry.objects.get()
+    assert (entry.action, entry.by, entry.detail) == ("retention_change", user, {"from": 24, "to": 6})
