@@ -6,6 +6,9 @@ tables: each INSERT/UPDATE/DELETE statement adds the difference between its new 
 in one upsert taken in key order (two statements lock tally rows in the same order; a bulk import of 100k rows
 costs one grouped upsert; an UPDATE that changes no key nets to nothing and writes nothing). SQLite, which has
 no transition tables, gets row-level triggers.
+
+Migrations call this module: keep the SQL it generates for existing keys as it is (add, do not change), or
+old migrations would create different triggers on new databases than on existing ones.
 """
 
 

@@ -49,13 +49,15 @@ def _json(data) -> JsonResponse:
 def devices(request: HttpRequest) -> JsonResponse:
     organizations = _organization_ids(request)
     queryset = Device.objects.filter(organization_id__in=organizations)
-    tallies = DeviceTally.objects.filter(organization_id__in=organizations)
+    narrowed = False
     for name in ("status", "kind", "condition"):
         values = request.GET.getlist(name)
         if values:
-            queryset = queryset.filter(**{f"{name}__in": values})
-            tallies = tallies.filter(**{f"{name}__in": values})
-    total = tallies.aggregate(n=Sum("devices"))["n"] or 0  # as the endpoint: the device tallies, not COUNT
+            queryset, narrowed = queryset.filter(**{f"{name}__in": values}), True
+    if narrowed:
+        total = queryset.count()
+    else:  # as the endpoint: the organisations' device tallies instead of COUNT
+        total = DeviceTally.objects.filter(organization_id__in=organizations).aggregate(n=Sum("devices"))["n"] or 0
     # As the endpoint: the page's ids from the device table alone, then donor and grant joined for those rows.
     page = int(request.GET.get("page", 1))
     ids = queryset.order_by("asset_tag").values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -130,27 +130,23 @@ class Device(models.Model):
 
 
 class DeviceTally(models.Model):
-    """How many devices each organisation has per status, kind and condition, kept exact by database triggers
-    on the device table (backend/tallies.py, migration 0005), so the device list, unfiltered or filtered on
-    those, does not count up to 100k rows on every page."""
+    """How many devices each organisation has, kept exact by database triggers on the device table
+    (backend/tallies.py, migration 0004), so the unfiltered device list does not count 100k rows on every page.
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    Per organisation only: keyed on status too, every status change would lock tally rows until commit, and
+    two checkouts of kits moving devices in opposite orders deadlocked on PostgreSQL (tried and reverted)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("organisation")
     )
-    status = models.CharField(_("status"), max_length=20, choices=DeviceStatus.choices)
-    kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
-    condition = models.CharField(_("condition"), max_length=8, choices=ConditionGrade.choices)
     devices = models.BigIntegerField(_("devices"), default=0)
 
     class Meta:
         verbose_name = _("device tally")
         verbose_name_plural = _("device tallies")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "status", "kind", "condition"], name="device_tally_unique")
-        ]
 
     def __str__(self):
-        return f"{self.organization_id} {self.status} {self.kind} {self.condition}: {self.devices}"
+        return f"{self.organization_id}: {self.devices}"
 
 
 class DeviceEvent(models.Model):

@@ -158,14 +158,11 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
 
     @staticmethod
     def _tallied(request) -> int | None:
-        """The list's total from the device tallies when nothing but status, kind and condition narrows it
-        (each with one or more values), else None: the rows are then counted."""
-        narrowing = {name: request.query_params.getlist(name) for name in request.query_params}
-        for name in UNNARROWING_PARAMS:
-            narrowing.pop(name, None)
-        if not set(narrowing) <= set(selectors.TALLIED_FILTERS):
+        """The list's total from the organisations' device tallies when no parameter other than paging and
+        ordering could narrow it, else None: the rows are then counted."""
+        if any(name not in UNNARROWING_PARAMS for name in request.query_params):
             return None
-        return selectors.device_total_for_user(request.user, **narrowing)
+        return selectors.device_total_for_user(request.user)
 
     def perform_create(self, serializer):
         self.check_create_permission(serializer.validated_data["organization"])

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 from backend.tallies import tally_operations
 
-# Trigger-kept per organisation (backend/tallies.py); migration 0005 refines it per status, kind and condition.
+# Trigger-kept per organisation (backend/tallies.py).
 create_triggers, drop_triggers = tally_operations(
     table="inventory_device", tally="inventory_devicetally", keys=["organization_id"], count="devices"
 )
