@@ -3,8 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -101,3 +102,12 @@ def exception_handler(exc, context):
         else:
             response.data = {"detail": str(detail), "code": code if isinstance(code, str) else "error", "fields": {}}
     return response
+
+
+def api_not_found(request, exception):
+    """Django's 404 handler: under /api/ the API's JSON error shape (an id the URL pattern does not take,
+    such as -1, never reaches a view), elsewhere Django's own page."""
+    if request.path.startswith("/api/"):
+        error = exceptions.NotFound()
+        return JsonResponse({"detail": str(error.detail), "code": error.default_code, "fields": {}}, status=404)
+    return page_not_found(request, exception)

@@ -115,3 +115,11 @@ def test_an_unknown_url_under_the_api_answers_404_in_the_error_shape(api, staff_
 
 def test_the_user_model_is_djangos():
     assert get_user_model().__name__ == "User"
+
+
+def test_an_api_url_no_pattern_takes_is_a_json_404_and_other_urls_get_the_page(api, admin_of_org_a):
+    response = api.as_user(admin_of_org_a).put("/api/v1/privacy/organizations/-1/retention/", {"months": 6})
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "fields": {}}
+    page = api.as_user(None).get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
