@@ -1,21 +1,23 @@
 import django_filters
 
+from backend.api.filters import FilterSet
+
 from .models import CodeBatch, CodeRevealLog, Digicheque, DigichequeBatch, EligibilityCode, Pack
 
 
-class PackFilter(django_filters.FilterSet):
+class PackFilter(FilterSet):
     class Meta:
         model = Pack
         fields = ["programme", "connection_type", "modem_included"]
 
 
-class CodeBatchFilter(django_filters.FilterSet):
+class CodeBatchFilter(FilterSet):
     class Meta:
         model = CodeBatch
         fields = ["organization", "programme", "grant"]
 
 
-class EligibilityCodeFilter(django_filters.FilterSet):
+class EligibilityCodeFilter(FilterSet):
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lt")
     recheck_before = django_filters.DateFilter(field_name="recheck_on", lookup_expr="lte")
 
@@ -24,19 +26,19 @@ class EligibilityCodeFilter(django_filters.FilterSet):
         fields = ["organization", "programme", "pack", "batch", "status", "participant", "eligibility_basis"]
 
 
-class CodeRevealLogFilter(django_filters.FilterSet):
+class CodeRevealLogFilter(FilterSet):
     class Meta:
         model = CodeRevealLog
         fields = ["organization", "code", "by", "purpose"]
 
 
-class DigichequeBatchFilter(django_filters.FilterSet):
+class DigichequeBatchFilter(FilterSet):
     class Meta:
         model = DigichequeBatch
         fields = ["organization", "grant", "supplier"]
 
 
-class DigichequeFilter(django_filters.FilterSet):
+class DigichequeFilter(FilterSet):
     class Meta:
         model = Digicheque
         fields = ["organization", "batch", "status", "use", "participant"]

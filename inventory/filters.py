@@ -1,12 +1,13 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
-from backend.api.filters import StrictBooleanFilter
+from backend.api.filters import FilterSet, StrictBooleanFilter
 
 from .choices import ConditionGrade, DeviceKind, DeviceStatus
 from .models import Device, Donor, RepairTicket, WipeRecord
 
 
-class DeviceFilter(django_filters.FilterSet):
+class DeviceFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DeviceStatus.choices, distinct=False)
     kind = django_filters.MultipleChoiceFilter(choices=DeviceKind.choices, distinct=False)
     condition = django_filters.MultipleChoiceFilter(choices=ConditionGrade.choices, distinct=False)
@@ -17,20 +18,20 @@ class DeviceFilter(django_filters.FilterSet):
         fields = ["organization", "status", "kind", "source", "grant", "donor", "location", "condition"]
 
 
-class DonorFilter(django_filters.FilterSet):
+class DonorFilter(FilterSet):
     class Meta:
         model = Donor
         fields = ["organization", "kind"]
 
 
-class WipeRecordFilter(django_filters.FilterSet):
+class WipeRecordFilter(FilterSet):
     class Meta:
         model = WipeRecord
         fields = ["device", "method"]
 
 
-class RepairTicketFilter(django_filters.FilterSet):
-    open = StrictBooleanFilter(field_name="returned_on", lookup_expr="isnull", label="Still at the partner")
+class RepairTicketFilter(FilterSet):
+    open = StrictBooleanFilter(field_name="returned_on", lookup_expr="isnull", label=_("Still at the partner"))
 
     class Meta:
         model = RepairTicket

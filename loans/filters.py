@@ -1,14 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from backend.api.filters import StrictBooleanFilter
+from backend.api.filters import FilterSet, StrictBooleanFilter
 from inventory.choices import DeviceKind
 
 from .models import Loan, Payment, WaitlistEntry
 from .services import today
 
 
-class LoanFilter(django_filters.FilterSet):
+class LoanFilter(FilterSet):
     overdue = StrictBooleanFilter(
         method="filter_overdue", label=_("Overdue (open, due before today in Europe/Brussels)")
     )
@@ -35,7 +35,7 @@ class LoanFilter(django_filters.FilterSet):
         return queryset.open() if value else queryset.exclude(status="active")
 
 
-class WaitlistFilter(django_filters.FilterSet):
+class WaitlistFilter(FilterSet):
     device_kind = django_filters.ChoiceFilter(choices=DeviceKind.choices)
 
     class Meta:
@@ -43,7 +43,7 @@ class WaitlistFilter(django_filters.FilterSet):
         fields = ["organization", "status", "participant", "device_kind"]
 
 
-class PaymentFilter(django_filters.FilterSet):
+class PaymentFilter(FilterSet):
     refunded = StrictBooleanFilter(field_name="refunded_at", lookup_expr="isnull", exclude=True)
 
     class Meta:

@@ -1,9 +1,11 @@
 import django_filters
 
+from backend.api.filters import FilterSet
+
 from .models import OutboundMessage
 
 
-class OutboundMessageFilter(django_filters.FilterSet):
+class OutboundMessageFilter(FilterSet):
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     loan = django_filters.NumberFilter(method="filter_loan", label="Loan id")

@@ -12,6 +12,7 @@ from functools import lru_cache
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -20,29 +21,6 @@ def is_named(filter_name: str, params) -> bool:
     """Whether a query parameter is this filter's, alone or with a widget suffix (`due_on_after`, `price_min`)."""
     prefix = filter_name + "_"
     return any(param == filter_name or param.startswith(prefix) for param in params)
-
-
-@lru_cache(maxsize=512)
-def _narrowed_class(filterset_class, names: frozenset):
-    """The FilterSet class with only the named filters (cached: a few shapes per list in practice)."""
-    narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
-    narrowed.base_filters = {name: f for name, f in filterset_class.base_filters.items() if name in names}
-    return narrowed
-
-
-class RequestedFiltersBackend(DjangoFilterBackend):
-    def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
-            return queryset
-        params = list(request.query_params)
-        names = frozenset(name for name in filterset_class.base_filters if is_named(name, params))
-        if not names:
-            return queryset
-        filterset = _narrowed_class(filterset_class, names)(**self.get_filterset_kwargs(request, queryset, view))
-        if not filterset.is_valid() and self.raise_exception:
-            raise utils.translate_validation(filterset.errors)
-        return filterset.qs
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -68,3 +46,51 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class FilterSet(django_filters.FilterSet):
+    """The project's FilterSet: a model's boolean fields get StrictBooleanFilter (a bad value is a 400)."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.NullBooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+@lru_cache(maxsize=512)
+def _narrowed_class(filterset_class, names: frozenset):
+    """The FilterSet class with only the named filters (cached: a few shapes per list in practice)."""
+    narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    narrowed.base_filters = {name: f for name, f in filterset_class.base_filters.items() if name in names}
+    return narrowed
+
+
+@lru_cache(maxsize=128)
+def _auto_class(view_class, model, fields: tuple):
+    """The FilterSet of a view that lists `filterset_fields`, built once (django-filter builds it per request)."""
+    meta = type("Meta", (), {"model": model, "fields": list(fields)})
+    return type(f"{view_class.__name__}FilterSet", (FilterSet,), {"Meta": meta, "__module__": view_class.__module__})
+
+
+class RequestedFiltersBackend(DjangoFilterBackend):
+    filterset_base = FilterSet
+
+    def get_filterset_class(self, view, queryset=None):
+        fields = getattr(view, "filterset_fields", None)
+        if getattr(view, "filterset_class", None) is None and fields and queryset is not None:
+            return _auto_class(type(view), queryset.model, tuple(fields))
+        return super().get_filterset_class(view, queryset)
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        params = list(request.query_params)
+        names = frozenset(name for name in filterset_class.base_filters if is_named(name, params))
+        if not names:
+            return queryset
+        filterset = _narrowed_class(filterset_class, names)(**self.get_filterset_kwargs(request, queryset, view))
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs

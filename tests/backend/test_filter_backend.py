@@ -172,3 +172,29 @@ def test_a_page_past_the_first_joins_the_right_donor_and_grant(api, staff_of_org
         assert [row["asset_tag"] for row in rows] == [device.asset_tag for device in expected]
         assert [row["donor_name"] for row in rows] == [getattr(device.donor, "name", None) for device in expected]
         assert [row["grant"] for row in rows] == [device.grant_id for device in expected]
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/api/v1/loan-policies/", "is_active"),  # a filter django-filter builds from `filterset_fields`
+        ("/api/v1/connectivity/programmes/", "one_per_household"),
+        ("/api/v1/repairs/", "open"),
+        ("/api/v1/staff-tasks/", "is_open"),
+    ],
+)
+def test_every_yes_no_filter_refuses_a_typo_with_a_400_naming_it(api, staff_of_org_a, url, name):
+    response = api.as_user(staff_of_org_a).get(url, {name: "ture"})
+    assert response.status_code == 400 and name in response.json()["fields"]
+    assert api.as_user(staff_of_org_a).get(url, {name: "true"}).status_code == 200
+
+
+def test_a_filterset_built_from_filterset_fields_is_built_once(api, staff_of_org_a, monkeypatch):
+    from backend.api import filters
+
+    backend, view = RequestedFiltersBackend(), type("V", (), {"filterset_fields": ["is_active"]})()
+    from loans.models import LoanPolicy
+
+    first = backend.get_filterset_class(view, LoanPolicy.objects.all())
+    assert backend.get_filterset_class(view, LoanPolicy.objects.all()) is first
+    assert issubclass(first, filters.FilterSet) and "is_active" in first.base_filters
