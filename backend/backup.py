@@ -84,7 +84,8 @@ def restore(*, source: Path, config: dict) -> None:
     """Replace the whole content of the database with the backup in `source`."""
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
-    header = source.read_bytes()[:16]
+    with source.open("rb") as file:
+        header = file.read(16)  # a dump may be gigabytes: read the magic bytes only
     if engine(config) == "sqlite3":
         if not header.startswith(SQLITE_MAGIC):
             raise BackupError(f"{source} is not an SQLite backup (made by `manage.py backup` on SQLite).")

@@ -124,6 +124,15 @@ def _ltr_story(blocks) -> list:
     return story
 
 
+def rtl_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Arabic `text` shaped, wrapped to `width` points, each line in visual order (draw it right-aligned)."""
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    shaped = arabic_reshaper.reshape(str(text))
+    return [get_display(line, base_dir="R") for line in simpleSplit(shaped, font, size, width)]
+
+
 def _rtl_story(blocks) -> list:
     import arabic_reshaper
     from bidi.algorithm import get_display
@@ -134,11 +143,8 @@ def _rtl_story(blocks) -> list:
     code_style = ParagraphStyle("code", fontName="Courier-Bold", fontSize=20, leading=26)
 
     def lines(text, style):
-        shaped = arabic_reshaper.reshape(text)
-        return [
-            Paragraph(escape(get_display(line, base_dir="R")), style)
-            for line in simpleSplit(shaped, style.fontName, style.fontSize, PAGE_WIDTH - 10 * mm)
-        ]
+        width = PAGE_WIDTH - 10 * mm
+        return [Paragraph(escape(line), style) for line in rtl_lines(text, style.fontName, style.fontSize, width)]
 
     story, number = [], 0
     for kind, text in blocks:

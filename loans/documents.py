@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from connectivity.letters import RTL_FONT, register_rtl_font
+from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
 from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 
 from .choices import FeePeriod
@@ -69,11 +69,7 @@ class _Writer:
     def _lines(self, text: str, font: str, size: float, width: float) -> list[str]:
         if not self.rtl:
             return simpleSplit(str(text), font, size, width) or [""]
-        import arabic_reshaper
-        from bidi.algorithm import get_display
-
-        shaped = arabic_reshaper.reshape(str(text))
-        return [get_display(line, base_dir="R") for line in simpleSplit(shaped, font, size, width)] or [""]
+        return rtl_lines(text, font, size, width) or [""]
 
     def text_at(self, x: float, y: float, text: str, *, size: float = 10, bold: bool = False, width=None) -> int:
         """Draw `text` from `x` (from the right edge, mirrored, in Arabic), wrapped to `width`; returns lines."""

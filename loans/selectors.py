@@ -142,6 +142,12 @@ def loan_page(queryset: QuerySet[Loan], columns: list[str], page: slice) -> tupl
         .order_by(*ordering)
         .values_list(*columns, *_PAGE_DETAIL_COLUMNS[1:])
     )
+    return _collect(joined, columns)
+
+
+def _collect(joined, columns: list[str]) -> tuple[list[dict], dict[int, dict]]:
+    """Joined rows of (*columns, participant name, policy name, *item columns), one per item (a loan without
+    items has one row, with NULL item columns) -> (each loan's row of `columns`, loan_page_details)."""
     rows: list[dict] = []
     details: dict[int, dict] = {}
     width, id_index = len(columns), columns.index("id")
@@ -156,7 +162,7 @@ def loan_page(queryset: QuerySet[Loan], columns: list[str], page: slice) -> tupl
                 "items": [],
             }
         item = values[width + 2 :]
-        if item[0] is not None:  # a loan without items still has one row, with NULL item columns
+        if item[0] is not None:
             entry["items"].append(dict(zip(LOAN_ITEM_ROW_COLUMNS, item, strict=True)))
     return rows, details
 
@@ -167,15 +173,7 @@ def loan_page_details(loan_ids) -> dict[int, dict]:
 
     Joining here, over the page's loans only, keeps the joins out of the page query, where PostgreSQL
     would join every row it reads before sorting them."""
-    details: dict[int, dict] = {}
     if not loan_ids:
-        return details
-    rows = Loan.objects.filter(pk__in=list(loan_ids)).order_by("id", "items__id").values_list(*_PAGE_DETAIL_COLUMNS)
-    width = len(LOAN_ITEM_ROW_COLUMNS)
-    for loan_id, participant_name, policy_name, *item in rows:
-        entry = details.get(loan_id)
-        if entry is None:
-            entry = details[loan_id] = {"participant_name": participant_name, "policy_name": policy_name, "items": []}
-        if item[0] is not None:  # a loan without items still has one row, with NULL item columns
-            entry["items"].append(dict(zip(LOAN_ITEM_ROW_COLUMNS, item[:width], strict=True)))
-    return details
+        return {}
+    joined = Loan.objects.filter(pk__in=list(loan_ids)).order_by("id", "items__id").values_list(*_PAGE_DETAIL_COLUMNS)
+    return _collect(joined, ["id"])[1]

@@ -16,6 +16,14 @@ from django.db import models
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 
+# Query parameters that page or order a list but never narrow it.
+UNNARROWING_PARAMS = frozenset({"page", "page_size", "ordering", "format"})
+
+
+def narrowing_params(request) -> dict[str, list[str]]:
+    """The request's query parameters that may narrow a list, with their values."""
+    return {name: request.query_params.getlist(name) for name in request.query_params if name not in UNNARROWING_PARAMS}
+
 
 def is_named(filter_name: str, params) -> bool:
     """Whether a query parameter is this filter's, alone or with a widget suffix (`due_on_after`, `price_min`)."""

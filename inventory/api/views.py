@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from backend.api.filters import narrowing_params
 from backend.api.rows import converters
 from organizations.api.base import TenantModelViewSet
 from organizations.permissions import Action
@@ -64,9 +65,6 @@ LIST_KEYS = {
     "grant_name": "grant__name",
 }
 LIST_FIELDS = [name for name in DeviceSerializer.Meta.fields if name != "allowed_actions"]
-
-
-UNNARROWING_PARAMS = frozenset({"page", "page_size", "ordering", "format"})
 
 
 class NoNulQueryParamsMixin:
@@ -160,7 +158,7 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     def _tallied(request) -> int | None:
         """The list's total from the organisations' device tallies when no parameter other than paging and
         ordering could narrow it, else None: the rows are then counted."""
-        if any(name not in UNNARROWING_PARAMS for name in request.query_params):
+        if narrowing_params(request):
             return None
         return selectors.device_total_for_user(request.user)
 

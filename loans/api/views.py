@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backend.api.filters import narrowing_params
 from organizations.api.base import TenantModelViewSet, TenantViewSetMixin
 from organizations.permissions import Action
 
@@ -114,9 +115,7 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def _tallied_total(request) -> int | None:
         """The list's total from the loan tallies when the list is narrowed only by what they hold (nothing,
         one status, open, overdue), else None: the rows are then counted."""
-        narrowing = {name: request.query_params.getlist(name) for name in request.query_params}
-        for name in ("page", "page_size", "ordering", "format"):
-            narrowing.pop(name, None)
+        narrowing = narrowing_params(request)
         if not narrowing:
             return selectors.loan_total_for_user(request.user)
         if len(narrowing) > 1 or len(next(iter(narrowing.values()))) > 1:
