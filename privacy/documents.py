@@ -4,7 +4,7 @@ The same dict as the JSON export (`selectors.participant_export`), printed secti
 goes through the code letter's right-to-left layout (shaped, reordered per line, DejaVu Sans).
 """
 
-from django.utils import translation
+from django.utils import dateparse, formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -124,6 +124,19 @@ CHOICES = {
 }
 
 
+def _when(text: str, *, with_time: bool = True) -> str | None:
+    """An ISO date or date-time of the export as the participant reads dates (Brussels time), else None."""
+    try:
+        moment = dateparse.parse_datetime(text)
+        if moment is not None:
+            local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+            return formats.date_format(local, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
+        day = dateparse.parse_date(text)
+    except ValueError:
+        return None
+    return formats.date_format(day, "DATE_FORMAT") if day is not None else None
+
+
 def _value(value) -> str:
     if value is True:
         return _("yes")
@@ -131,7 +144,7 @@ def _value(value) -> str:
         return _("no")
     if value in (None, ""):
         return "–"
-    return str(value)
+    return (isinstance(value, str) and _when(value)) or str(value)
 
 
 def _lines(row: dict, *, section: str, indent: str = "") -> list[tuple[str, str]]:
@@ -154,7 +167,7 @@ def export_blocks(data: dict) -> list[tuple[str, str]]:
     blocks = [
         ("org", data["organization"]),
         ("heading", _("Everything we keep about you")),
-        ("body", _("Made on %(date)s at your request.") % {"date": data["exported_at"][:10]}),
+        ("body", _("Made on %(date)s at your request.") % {"date": _when(data["exported_at"], with_time=False)}),
     ]
     for key, title in SECTIONS:
         rows = data[key] if isinstance(data[key], list) else [data[key]]

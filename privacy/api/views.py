@@ -54,7 +54,6 @@ class ParticipantExportView(APIView):
     def get(self, request, pk: int):
         participant = _participant(request, pk, Action.MANAGE)
         data = selectors.participant_export(participant)
-        services.export_logged(participant=participant, by=request.user, kind=self.kind)
         if self.kind == "pdf":
             response = HttpResponse(
                 documents.export_pdf(participant=participant, data=data), content_type="application/pdf"
@@ -62,6 +61,8 @@ class ParticipantExportView(APIView):
         else:
             body = json.dumps(data, ensure_ascii=False, indent=2)
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        # logged once the export exists: a PDF that failed to build is not an export that happened
+        services.export_logged(participant=participant, by=request.user, kind=self.kind)
         response["Content-Disposition"] = f'attachment; filename="participant-{participant.pk}.{self.kind}"'
         response["Cache-Control"] = "private, no-store"
         return response

@@ -217,3 +217,16 @@ def test_erase_is_refused_while_they_hold_a_code_a_cheque_or_a_waiting_list_plac
     person.refresh_from_db()
     assert person.display_name == NAME and str(person.phone) != ""
     assert not Anonymisation.objects.exists() and not PrivacyLogEntry.objects.filter(action="erase").exists()
+
+
+def test_the_pdf_prints_dates_as_people_read_them_in_brussels_time(api, build_record, admin_of_org_a):
+    import re
+
+    from django.utils import formats, timezone, translation
+
+    person = build_record()
+    text = _pdf_text(api.as_user(admin_of_org_a).get(_url(person, "pdf")).content)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text)  # no raw ISO timestamps
+    with translation.override("fr"):
+        today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"le {today}" in text or today in text
