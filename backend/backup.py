@@ -64,20 +64,27 @@ def backup(*, target: Path, config: dict) -> None:
         raise BackupError(f"{target} already exists; choose a new file name.")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} is not a directory.")
-    if engine(config) == "sqlite3":
-        source = sqlite3.connect(config["NAME"])
-        destination = sqlite3.connect(target)
-        try:
-            with destination:
-                source.backup(destination)
-        finally:
-            source.close()
-            destination.close()
-        return
-    _run(
-        [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}", config["NAME"]],
-        _pg_env(config),
-    )
+    # Written beside the target and renamed when complete: a failed run leaves no half-written backup
+    # (which would also block the next run under the same name).
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        if engine(config) == "sqlite3":
+            source = sqlite3.connect(config["NAME"])
+            destination = sqlite3.connect(partial)
+            try:
+                with destination:
+                    source.backup(destination)
+            finally:
+                source.close()
+                destination.close()
+        else:
+            command = [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"]
+            _run([*command, config["NAME"]], _pg_env(config))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.rename(target)
 
 
 def restore(*, source: Path, config: dict) -> None:

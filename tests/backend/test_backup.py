@@ -159,3 +159,19 @@ def test_a_postgres_dump_restored_into_a_fresh_database_has_the_same_rows(tmp_pa
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
     assert after == before
     assert before["organizations_organization"] == 3 and before["inventory_device"] == 15
+
+
+def test_a_failed_backup_leaves_no_file_and_the_next_run_succeeds(tmp_path):
+    from backend import backup
+
+    database = tmp_path / "db.sqlite3"
+    database.write_bytes(b"not a database at all, the copy fails midway" * 100)
+    target = tmp_path / "night.bak"
+    config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}
+    with pytest.raises(sqlite3.DatabaseError):
+        backup.backup(target=target, config=config)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite3"]  # no half-written backup
+    database.unlink()
+    sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.commit()
+    backup.backup(target=target, config=config)
+    assert sqlite3.connect(target).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
