@@ -49,6 +49,9 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
-            logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+            # with the traceback: a deadlock or a missing migration also lands here, and the operator must see which
+            logger.error(
+                "database unavailable during %s %s: %s", request.method, request.path, exception, exc_info=exception
+            )
             return database_unavailable_response(request)
         return None
