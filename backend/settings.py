@@ -236,7 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "backend.api.filters.RequestedFiltersBackend",  # django-filter's, building only the named filters
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "backend.api.filters.StableOrderingFilter",  # the id last, so pages neither repeat nor skip rows
     ],
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.LendwiseAutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",

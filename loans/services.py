@@ -120,7 +120,9 @@ def loan_checkout(
         raise _bad_input("devices", _("A device is listed twice."))
     if any(d.organization_id != organization.id for d in devices):
         raise _not_found("devices")
-    if not participant.is_active:
+    # Locked, and read again under the lock: the retention run anonymises a participant only under this same
+    # lock, after checking that nothing of theirs is open, so a loan and an anonymisation never cross.
+    if not Participant.objects.select_for_update().filter(pk=participant.pk, is_active=True).exists():
         raise DomainError(
             "participant_inactive",
             _("This participant is not active."),

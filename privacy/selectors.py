@@ -1,6 +1,8 @@
 """Reads of the privacy work: who is past retention, what is held about one participant."""
 
 import datetime
+import operator
+from functools import reduce
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
@@ -32,37 +34,55 @@ def retention_cutoff(*, months: int, now: datetime.datetime) -> datetime.datetim
     return now - relativedelta(months=months)
 
 
-def participants_past_retention(*, organization: Organization, months: int, now: datetime.datetime) -> list[int]:
-    """Ids of the organisation's participants whose data must now be anonymised.
+def _keeping_records(person, cutoff: datetime.datetime | None) -> list[QuerySet]:
+    """The participant's records that keep their data: each still open (a loan, a device not back, a held
+    code, an unused cheque, a waiting-list place) or, with a cut-off, closed or created after it."""
+
+    def open_or_since(still_open: Q, *moments: str) -> Q:
+        if cutoff is None:
+            return still_open
+        return reduce(operator.or_, [Q(**{f"{moment}__gte": cutoff}) for moment in moments], still_open)
+
+    return [
+        Loan.objects.filter(open_or_since(Q(status=LoanStatus.ACTIVE), "closed_at"), participant=person),
+        LoanItem.objects.filter(loan__participant=person, closed_at__isnull=True),
+        EligibilityCode.objects.filter(
+            open_or_since(Q(status__in=CODE_HELD_STATUSES), "status_changed_at"), participant=person
+        ),
+        Digicheque.objects.filter(
+            open_or_since(~Q(status__in=CLOSED_CHEQUE_STATUSES), "status_changed_at"), participant=person
+        ),
+        WaitlistEntry.objects.filter(
+            open_or_since(Q(status__in=["waiting", "offered"]), "closed_at", "created_at"), participant=person
+        ),
+    ]
+
+
+def past_retention(*, organization: Organization, months: int, now: datetime.datetime) -> QuerySet[Participant]:
+    """The organisation's participants whose data must now be anonymised.
 
     Past retention: registered before the cut-off, not anonymised yet, nothing still open (loan, device,
     held code, issued cheque, waiting-list place) and nothing that closed after the cut-off. A
     participant who never borrowed anything counts from the day they were registered.
     """
     cutoff = retention_cutoff(months=months, now=now)
-    person = OuterRef("pk")
-    recent_loan = Loan.objects.filter(Q(status=LoanStatus.ACTIVE) | Q(closed_at__gte=cutoff), participant=person)
-    device_out = LoanItem.objects.filter(loan__participant=person, closed_at__isnull=True)
-    recent_code = EligibilityCode.objects.filter(
-        Q(status__in=CODE_HELD_STATUSES) | Q(status_changed_at__gte=cutoff), participant=person
-    )
-    recent_cheque = Digicheque.objects.filter(
-        ~Q(status__in=CLOSED_CHEQUE_STATUSES) | Q(status_changed_at__gte=cutoff), participant=person
-    )
-    recent_wait = WaitlistEntry.objects.filter(
-        Q(status__in=["waiting", "offered"]) | Q(closed_at__gte=cutoff) | Q(created_at__gte=cutoff),
-        participant=person,
-    )
+    queryset = Participant.objects.filter(organization=organization, created_at__lt=cutoff, anonymisation__isnull=True)
+    for records in _keeping_records(OuterRef("pk"), cutoff):
+        queryset = queryset.exclude(Exists(records))
+    return queryset
+
+
+def participants_past_retention(*, organization: Organization, months: int, now: datetime.datetime) -> list[int]:
+    """Ids of past_retention, in id order."""
     return list(
-        Participant.objects.filter(organization=organization, created_at__lt=cutoff, anonymisation__isnull=True)
-        .exclude(Exists(recent_loan))
-        .exclude(Exists(device_out))
-        .exclude(Exists(recent_code))
-        .exclude(Exists(recent_cheque))
-        .exclude(Exists(recent_wait))
-        .order_by("id")
-        .values_list("id", flat=True)
+        past_retention(organization=organization, months=months, now=now).order_by("id").values_list("id", flat=True)
     )
+
+
+def holds_something_open(participant: Participant) -> bool:
+    """Whether a loan, a device, a code, a cheque or a waiting-list place of theirs is still open: their data
+    is then kept whatever the retention period (the same rule as the retention run's)."""
+    return any(records.exists() for records in _keeping_records(participant, None))
 
 
 def last_closed_at(participant: Participant) -> datetime.datetime | None:
@@ -83,9 +103,7 @@ def last_closed_at(participant: Participant) -> datetime.datetime | None:
 
 def retention_due_on(participant: Participant) -> datetime.date | None:
     """The day this participant's data will be anonymised if nothing new happens (None: something is open)."""
-    if Loan.objects.open().filter(participant=participant).exists():
-        return None
-    if EligibilityCode.objects.filter(participant=participant, status__in=CODE_HELD_STATUSES).exists():
+    if holds_something_open(participant):
         return None
     start = last_closed_at(participant) or participant.created_at
     return timezone.localdate(start + relativedelta(months=retention_months(participant.organization)))

@@ -101,7 +101,10 @@ def test_the_list_prints_utc_datetimes_like_the_serializer(api, staff_of_org_a, 
     assert body["results"][0]["created_at"].endswith("Z")
 
 
-@pytest.mark.parametrize("query", ["", "ordering=-id", "ordering=id", "overdue=false", "search=T-0"])
+@pytest.mark.parametrize(
+    "query",
+    ["", "ordering=-id", "ordering=id", "ordering=due_on", "ordering=-started_on", "overdue=false", "search=T-0"],
+)
 def test_paging_one_loan_at_a_time_walks_the_same_order_with_whole_kits(api, staff_of_org_a, loans, query):
     """The page's ids are picked first and joined after (selectors.loan_page): pages must follow the list's
     order, and a kit's items must all come with their loan even when the page holds one loan."""
@@ -113,7 +116,13 @@ def test_paging_one_loan_at_a_time_walks_the_same_order_with_whole_kits(api, sta
         assert len(body["results"]) == 1
         walked += body["results"]
     assert walked == whole
-    orderings = {"": ["-started_on", "-id"], "ordering=-id": ["-id"], "ordering=id": ["id"]}
+    orderings = {  # loans that tie on the ordered date come in id order, in the date's direction
+        "": ["-started_on", "-id"],
+        "ordering=-id": ["-id"],
+        "ordering=id": ["id"],
+        "ordering=due_on": ["due_on", "id"],
+        "ordering=-started_on": ["-started_on", "-id"],
+    }
     if query in orderings:
         expected = selectors.loans_for_user(staff_of_org_a).order_by(*orderings[query]).values_list("id", flat=True)
         assert [row["id"] for row in whole] == list(expected)
@@ -128,7 +137,12 @@ def test_an_empty_list_has_an_empty_page(api, staff_of_org_b):
 
 @pytest.mark.parametrize(
     "query, field",
-    [("overdue=perhaps", "overdue"), ("due_before=2026-02-30", "due_before"), ("status=borrowed", "status")],
+    [
+        ("overdue=perhaps", "overdue"),
+        ("due_before=2026-02-30", "due_before"),
+        ("status=borrowed", "status"),
+        ("ordering=participant__phone", "ordering"),
+    ],
 )
 def test_a_bad_filter_value_is_a_400_naming_it(api, staff_of_org_a, loans, query, field):
     response = api.as_user(staff_of_org_a).get(f"/api/v1/loans/?{query}")

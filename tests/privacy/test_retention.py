@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 import time_machine
@@ -10,14 +11,20 @@ from django.conf import settings
 from django.core import serializers
 from django.db.models import Q
 
+from backend.api.errors import DomainError
+from connectivity import services as connectivity_services
 from connectivity.models import Digicheque, EligibilityCode
-from loans.models import Loan, WaitlistEntry
+from loans import services as loan_services
+from loans.models import Loan, LoanItem, WaitlistEntry
 from organizations.models import Participant
-from privacy import services, tasks
+from privacy import selectors, services, tasks
 from privacy.choices import AnonymisationRule
 from privacy.models import Anonymisation, PrivacyLogEntry, RetentionRule
+from privacy.selectors import retention_due_on
 from reports.selectors import organization_report
+from tests.connectivity.factories import DigichequeFactory
 from tests.factories import ParticipantFactory
+from tests.loans.factories import DeviceFactory
 
 from .conftest import NAME, NOTE, PHONE, REFERENCE
 
@@ -257,3 +264,72 @@ def test_a_retention_period_without_months_is_a_400_not_a_crash(api, org_a, admi
         response = api.as_user(admin_of_org_a).put(url, body, format="json")
         assert response.status_code == 400 and "months" in response.json()["fields"]
     assert not RetentionRule.objects.exists() and not PrivacyLogEntry.objects.exists()
+
+
+def test_a_loan_opened_after_the_run_read_its_list_keeps_the_persons_data(people, org_a, policy_a, staff_of_org_a):
+    """The run reads who is due, then takes each person under their lock: a desk lending them a laptop in
+    between (the same lock in loan_checkout) must keep their data, not anonymise a borrower."""
+
+    due, _kept = people
+    person = due["closed_25_months_ago"]
+    read_list = selectors.participants_past_retention
+
+    def list_then_lend(**kwargs):
+        ids = read_list(**kwargs)
+        if person.pk in ids:
+            loan_services.loan_checkout(
+                organization=org_a,
+                participant=person,
+                policy=policy_a,
+                devices=[DeviceFactory(organization=org_a)],
+                by=staff_of_org_a,
+            )
+        return ids
+
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch.object(services, "participants_past_retention", list_then_lend),
+    ):
+        assert services.participants_anonymise_due() == len(due) - 1
+
+    person.refresh_from_db()
+    assert person.display_name == NAME and person.is_active
+    assert not Anonymisation.objects.filter(participant=person).exists()
+    assert Loan.objects.open().filter(participant=person).count() == 1
+
+
+def test_an_anonymised_person_cannot_borrow(people, org_a, policy_a, staff_of_org_a):
+
+    due, _kept = people
+    stale = due["closed_25_months_ago"]  # the desk's form was opened before the night's run
+    with time_machine.travel(NOW, tick=False):
+        services.participants_anonymise_due()
+    device = DeviceFactory(organization=org_a)
+
+    with pytest.raises(DomainError) as refused:
+        loan_services.loan_checkout(
+            organization=org_a, participant=stale, policy=policy_a, devices=[device], by=staff_of_org_a
+        )
+
+    assert refused.value.code == "participant_inactive"
+    assert not LoanItem.objects.filter(device=device).exists()
+
+
+@pytest.mark.parametrize("still_open", ["device_out", "waiting_list", "unused_digicheque"])
+def test_nothing_is_due_for_deletion_while_something_is_open(build_record, org_a, staff_of_org_a, still_open):
+    """The date the export and the desk show follows the run's rule: no date while anything is still open."""
+
+    person = age(build_record(), closed_at=months_ago(30))
+    assert retention_due_on(person) is not None
+    if still_open == "device_out":  # the loan is closed but one item of the kit never came back
+        loan = Loan.objects.filter(participant=person).first()
+        LoanItem.objects.filter(loan=loan).update(closed_at=None)
+    elif still_open == "waiting_list":
+        loan_services.waitlist_add(organization=org_a, participant=person, device_kind="laptop", by=staff_of_org_a)
+    else:
+        cheque = DigichequeFactory(batch__organization=org_a)
+        connectivity_services.digicheque_issue(cheque=cheque, participant=person, by=staff_of_org_a)
+
+    assert retention_due_on(person) is None
+    with time_machine.travel(NOW, tick=False):
+        assert services.participants_anonymise_due() == 0
