@@ -1,8 +1,13 @@
-"""Answer 503 quickly when the database is unreachable, instead of a bare 500 or a hanging request.
+"""Answer 503 quickly when the database is unreachable or busy, instead of a bare 500 or a hanging request.
 
 PostgreSQL connections fail within `DB_CONNECT_TIMEOUT` seconds (settings: OPTIONS connect_timeout),
 so a request never waits longer than that for a database that went away. Django marks the broken
 connection and closes it at the end of the request; the next request connects anew.
+
+Only errors a retry can mend get the 503: the server unreachable, gone, shutting down or out of
+connections ("unavailable"), or this request's transaction chosen as a deadlock's victim, or a lock or
+statement timeout ("busy"). Any other OperationalError (a table missing because a migration did not run)
+is a bug to fix, not an outage: it goes on to Django's 500 and the error log.
 """
 
 import logging
@@ -15,16 +20,45 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+BUSY_RETRY_AFTER_SECONDS = 2
+
+# PostgreSQL SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
+UNAVAILABLE_CLASSES = ("08", "53", "57P")  # connection exception, insufficient resources, shutdown/crash
+BUSY_CODES = ("40001", "40P01", "55P03", "57014")  # serialization failure, deadlock, lock not available, timeout
 
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
-def database_unavailable_response(request) -> HttpResponse:
-    detail = _("The database is unavailable at the moment. Please try again in a minute.")
+def database_trouble(exception) -> str | None:
+    """ "unavailable", "busy", or None for a database error that retrying will not mend."""
+    if isinstance(exception, InterfaceError):
+        return "unavailable"  # the connection is already closed
+    if not isinstance(exception, OperationalError):
+        return None
+    sqlstate = getattr(exception.__cause__, "sqlstate", None)
+    if sqlstate is not None:  # PostgreSQL answered with a reason
+        if sqlstate.startswith(BUSY_CODES):
+            return "busy"
+        return "unavailable" if sqlstate.startswith(UNAVAILABLE_CLASSES) else None
+    message = str(exception)
+    if "database is locked" in message or "database table is locked" in message:  # SQLite's busy timeout ran out
+        return "busy"
+    if message.startswith(("no such table", "no such column")):  # SQLite: the schema is behind the code
+        return None
+    return "unavailable"  # no answer at all: could not connect, or the connection dropped
+
+
+def database_unavailable_response(request, trouble: str = "unavailable") -> HttpResponse:
+    if trouble == "busy":
+        detail = _("The database is busy at the moment. Please try again in a few seconds.")
+        code, retry_after = "database_busy", BUSY_RETRY_AFTER_SECONDS
+    else:
+        detail = _("The database is unavailable at the moment. Please try again in a minute.")
+        code, retry_after = "database_unavailable", RETRY_AFTER_SECONDS
     if _wants_json(request):
-        response = JsonResponse({"detail": detail, "code": "database_unavailable", "fields": {}}, status=503)
+        response = JsonResponse({"detail": detail, "code": code, "fields": {}}, status=503)
     else:
         title = escape(_("Temporarily unavailable"))
         page = (
@@ -33,13 +67,13 @@ def database_unavailable_response(request) -> HttpResponse:
             f"<body><h1>{title}</h1><p>{escape(detail)}</p></body></html>"
         )
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
 
 
 class DatabaseUnavailableMiddleware:
-    """Maps OperationalError/InterfaceError raised by a view (API or page) to a translated 503."""
+    """Maps a view's (API or page) database errors that a retry can mend to a translated 503."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,10 +82,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
-            # with the traceback: a deadlock or a missing migration also lands here, and the operator must see which
-            logger.error(
-                "database unavailable during %s %s: %s", request.method, request.path, exception, exc_info=exception
-            )
-            return database_unavailable_response(request)
-        return None
+        trouble = database_trouble(exception)
+        if trouble is None:
+            return None
+        method, path = request.method, request.path
+        logger.error("database %s during %s %s: %s", trouble, method, path, exception, exc_info=exception)
+        return database_unavailable_response(request, trouble)

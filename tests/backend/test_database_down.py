@@ -80,6 +80,64 @@ def test_other_errors_are_not_disguised_as_503(api, staff_of_org_a):
             client.get("/api/v1/participants/")
 
 
+class _PgError(Exception):
+    """Stands for a psycopg error: PostgreSQL's SQLSTATE on the exception Django wraps."""
+
+    def __init__(self, sqlstate: str):
+        super().__init__(f"SQLSTATE {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def _wrapped(sqlstate: str) -> OperationalError:
+    error = OperationalError(f"SQLSTATE {sqlstate}")
+    error.__cause__ = _PgError(sqlstate)
+    return error
+
+
+@pytest.mark.parametrize(
+    "sqlstate, code, retry_after",
+    [
+        ("40P01", "database_busy", "2"),  # this request's transaction was a deadlock's victim
+        ("40001", "database_busy", "2"),  # serialization failure
+        ("55P03", "database_busy", "2"),  # lock not available (lock_timeout)
+        ("57014", "database_busy", "2"),  # statement timeout
+        ("08006", "database_unavailable", "30"),  # connection failure
+        ("53300", "database_unavailable", "30"),  # too many connections
+        ("57P01", "database_unavailable", "30"),  # the server is shutting down
+    ],
+)
+def test_errors_a_retry_mends_are_503s_that_say_busy_or_unavailable(api, staff_of_org_a, sqlstate, code, retry_after):
+    client = api.as_user(staff_of_org_a)
+    with _database_gone(_wrapped(sqlstate)):
+        response = client.get("/api/v1/participants/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 503 and response["Retry-After"] == retry_after
+    assert response.json()["code"] == code
+    assert response.json()["detail"].startswith("La base de données est")
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OperationalError("no such table: inventory_device"),  # SQLite: a migration did not run
+        _wrapped("42P01"),  # PostgreSQL raises ProgrammingError for that; any class not listed is a bug too
+        _wrapped("22012"),  # division by zero
+    ],
+)
+def test_a_database_error_no_retry_mends_is_a_500_not_an_outage(api, staff_of_org_a, exc):
+    client = api.as_user(staff_of_org_a)
+    client.raise_request_exception = True
+    with _database_gone(exc), pytest.raises(OperationalError):
+        client.get("/api/v1/participants/")
+
+
+def test_a_locked_sqlite_database_is_busy(api, staff_of_org_a):
+    client = api.as_user(staff_of_org_a)
+    with _database_gone(OperationalError("database is locked")):
+        response = client.get("/api/v1/participants/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 503 and response.json()["code"] == "database_busy"
+    assert response.json()["detail"].startswith("De databank is momenteel druk")
+
+
 REAL_OUTAGE = """
 import json, time, django
 django.setup()

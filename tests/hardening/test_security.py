@@ -6,7 +6,11 @@ production values themselves are read back from a fresh process.
 
 import datetime
 import json
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,6 +23,8 @@ from tests.factories import ParticipantFactory
 from tests.inventory.factories import DeviceFactory
 
 from .rows import card_loan
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
@@ -170,7 +176,8 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(api, staff_of
 
 
 def test_behind_the_proxy_the_lock_follows_the_hop_the_proxy_added(api, staff_of_org_a, settings):
-    settings.BEHIND_PROXY = True
+    settings.BEHIND_PROXY = True  # as backend/settings.py derives from it:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     client = api.as_user(None)
     for i in range(settings.AXES_FAILURE_LIMIT):
         client.post(
@@ -280,3 +287,14 @@ def test_ci_passes_a_clean_audit():
         0,
         ["pip-audit: no known vulnerabilities in 1 packages (0 could not be audited)"],
     )
+
+
+@pytest.mark.parametrize("behind_proxy, num_proxies", [("1", "1"), ("0", "0")])
+def test_behind_proxy_makes_rate_limits_and_lockouts_count_the_proxys_hop(tmp_path, behind_proxy, num_proxies):
+    """One switch for both: DRF's throttles and django-axes (backend.throttling.client_address) read NUM_PROXIES."""
+    env = {k: v for k, v in os.environ.items() if k != "BEHIND_PROXY"}
+    env.update(BEHIND_PROXY=behind_proxy, VAR_DIR=str(tmp_path))
+    code = "from backend import settings as s; print(s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_CLIENT_IP_CALLABLE)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [num_proxies, "backend.throttling.client_address"]
