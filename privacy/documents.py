@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
 from connectivity.letters import blocks_pdf, letter_language
-from inventory.choices import DeviceKind
+from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
 from messaging.choices import MessageStatus, OptOutChannel
 from organizations.choices import AgeBand, Gender, StaffTaskKind
@@ -103,18 +103,20 @@ LABELS = {
 }
 
 
-# (section, key) -> choices whose labels the PDF prints instead of the stored value.
+# (section, key) -> the words the PDF prints instead of a device kind's stored value.
+DEVICE_KINDS = {("loans", "kind"), ("waiting_list", "device_kind")}
+
+# (section, key) -> choices whose labels the PDF prints instead of the stored value. Their Arabic is in this
+# app's Arabic catalogue (locale/translate.py, ARABIC_CHOICE_LABELS): the other apps speak to staff only.
 CHOICES = {
     ("profile", "age_band"): AgeBand,
     ("profile", "gender"): Gender,
     ("consents", "channel"): ConsentChannel,
     ("sms_opt_outs", "channel"): OptOutChannel,
     ("loans", "status"): LoanStatus,
-    ("loans", "kind"): DeviceKind,
     ("loans", "condition_on_return"): ReturnCondition,
     ("payments", "kind"): PaymentKind,
     ("payments", "method"): PaymentMethod,
-    ("waiting_list", "device_kind"): DeviceKind,
     ("waiting_list", "status"): WaitlistStatus,
     ("internet_codes", "status"): CodeStatus,
     ("internet_codes", "eligibility_basis"): EligibilityBasis,
@@ -157,7 +159,9 @@ def _lines(row: dict, *, section: str, indent: str = "") -> list[tuple[str, str]
                 blocks += _lines(sub, section=section, indent=indent + "   ")
             continue
         choices = CHOICES.get((section, key))
-        if choices is not None and value:
+        if (section, key) in DEVICE_KINDS and value:
+            value = device_label(value)
+        elif choices is not None and value:
             value = dict(choices.choices).get(value, value)
         blocks.append(("body", f"{indent}{label}: {_value(value)}"))
     return blocks

@@ -9,6 +9,8 @@ entries, so staff pages never half-switch to Arabic.
 import sys
 from pathlib import Path
 
+import polib
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for backend.i18n
 from backend.i18n import fill_catalogue  # noqa: E402
 
@@ -472,8 +474,84 @@ add("Not kept:", "Niet bewaard:", "Non conservé :")
 add("Requests:", "Verzoeken:", "Demandes :")
 
 
+# The export PDF prints the labels of other apps' choices (documents.CHOICES: statuses, age bands, payment
+# methods...). Those apps have no Arabic catalogue, so their labels' Arabic lives here, as entries of this
+# catalogue used by documents.py. A test checks that every label the export prints has one.
+ARABIC_CHOICE_LABELS = {
+    "Under 18": "أقل من 18 سنة",
+    "18 to 29": "من 18 إلى 29 سنة",
+    "30 to 44": "من 30 إلى 44 سنة",
+    "45 to 64": "من 45 إلى 64 سنة",
+    "65 and over": "65 سنة فأكثر",
+    "Woman": "امرأة",
+    "Man": "رجل",
+    "Other / non-binary": "آخر / غير ثنائي",
+    "Prefers not to say": "يفضّل عدم الإجابة",
+    "In person": "شخصيًا",
+    "By phone": "عبر الهاتف",
+    "On paper": "على الورق",
+    "Reply by SMS (STOP)": "ردّ برسالة قصيرة (STOP)",
+    "Entered by staff": "أدخله الموظفون",
+    "Told staff": "أخبر الموظفين",
+    "Returned": "أُعيد",
+    "Lost or stolen": "مفقود أو مسروق",
+    "Given to the participant": "أُعطي لك",
+    "Written off": "مشطوب",
+    "Good: can be lent again": "جيد: يمكن إعارته مرة أخرى",
+    "Damaged: needs a repair": "تالف: يحتاج إلى إصلاح",
+    "Rental fee": "رسوم الإيجار",
+    "Deposit": "مبلغ التأمين",
+    "Cash": "نقدًا",
+    "Bank transfer": "تحويل بنكي",
+    "Waiting": "في الانتظار",
+    "Device offered": "عُرض عليك جهاز",
+    "Device lent": "أُعير لك جهاز",
+    "Offer expired": "انتهت مدة العرض",
+    "Cancelled": "أُلغي",
+    "Available": "متاح",
+    "Assigned": "أُعطي لك",
+    "Activated": "مُفعّل",
+    "Expired": "منتهي الصلاحية",
+    "Revoked": "مسحوب",
+    "Course participant": "مشارك في دورة",
+    "CPAS/OCMW client": "مستفيد من CPAS/OCMW",
+    "Increased reimbursement status (BIM/VT)": "وضع التعويض المرتفع (BIM/VT)",
+    "Social tariff category": "فئة التعرفة الاجتماعية",
+    "Other": "أخرى",
+    "In stock": "في المخزون",
+    "Issued": "مُسلَّم",
+    "Redeemed": "مُستعمل",
+    "Void": "ملغى",
+    "Queued": "في انتظار الإرسال",
+    "Sending": "قيد الإرسال",
+    "Sent": "أُرسلت",
+    "Delivered": "وصلت",
+    "Failed": "فشل الإرسال",
+    "Not sent": "لم تُرسل",
+    "Outcome unknown (check with the participant)": "النتيجة غير معروفة (نتحقق معك)",
+    "Follow up an overdue loan (call or visit)": "متابعة إعارة متأخرة (اتصال أو زيارة)",
+    "Re-check eligibility for an internet code": "إعادة التحقق من أهليتك لرمز الإنترنت",
+    "Check whether an SMS went out": "التحقق من إرسال رسالة قصيرة",
+}
+
+
+def _with_choice_labels(path: Path) -> None:
+    """Adds the ARABIC_CHOICE_LABELS entries the Arabic catalogue lacks, as used by documents.py."""
+    catalogue = polib.pofile(str(path))
+    known = {entry.msgid for entry in catalogue if not entry.msgctxt}
+    for msgid in ARABIC_CHOICE_LABELS.keys() - known:
+        catalogue.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=[("documents.py", "CHOICES")]))
+    catalogue.save(str(path))
+
+
+for _msgid, _arabic in ARABIC_CHOICE_LABELS.items():
+    T.setdefault(_msgid, {})["ar"] = _arabic
+
+
 def fill(language: str) -> list[str]:
     path = HERE / language / "LC_MESSAGES" / "django.po"
+    if language == "ar":
+        _with_choice_labels(path)
     return fill_catalogue(path, language, T, participant_sources=PARTICIPANT_SOURCES)
 
 

@@ -6,11 +6,14 @@ import unicodedata
 
 import pytest
 from django.db.models import ForeignKey, OneToOneField
+from django.utils import translation
 from pypdf import PdfReader
 
+from frontend.texts import DEVICE_LABELS
 from loans.models import Loan
 from organizations.models import Participant
 from privacy import services
+from privacy.documents import CHOICES
 from privacy.models import Anonymisation, PrivacyLogEntry
 from tests.factories import ParticipantFactory
 
@@ -105,6 +108,26 @@ def test_the_pdf_export_in_arabic_is_drawn_right_to_left(api, build_record, admi
     assert response.status_code == 200
     text = _pdf_text(response.content)
     assert "إعارات" in text or "ﺇﻋﺎﺭﺍﺕ" in text or any("\u0600" <= char <= "\u06ff" for char in text)
+    # statuses, methods and device kinds in Arabic too, not in the English of the staff screens
+    for english in ("Returned", "Laptop", "Deposit", "Cash", "In person", "Woman", "30 to 44"):
+        assert english not in text
+
+
+def _arabic(text: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in text)
+
+
+def test_every_label_the_export_prints_has_its_arabic():
+    """A choice added to a status or a kind the export prints must come with its Arabic (locale/translate.py)."""
+    with translation.override("ar"):
+        missing = [
+            (section, key, value, str(label))
+            for (section, key), choices in CHOICES.items()
+            for value, label in choices.choices
+            if not _arabic(str(label))
+        ]
+        missing += [("kind", kind, str(label)) for kind, label in DEVICE_LABELS.items() if not _arabic(str(label))]
+    assert not missing
 
 
 @pytest.mark.parametrize("what", ["json", "pdf", "erase"])
