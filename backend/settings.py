@@ -306,6 +306,9 @@ CELERY_TASK_ACKS_LATE = True
 # A pool process that dies mid-task (OOM killer) gives its message back to the broker: tasks are
 # idempotent (the database says what is left to do), so running one again never repeats work.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# ...but not for ever: a task whose process dies each time it runs is dropped after this many deliveries
+# (backend.celery.CappedRedeliveryTask; counted in the cache, logged as an error).
+CELERY_TASK_MAX_DELIVERIES = env.int("CELERY_TASK_MAX_DELIVERIES", default=3)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

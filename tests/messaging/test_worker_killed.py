@@ -74,8 +74,9 @@ def _env(folder: Path, *, broker: str) -> dict:
 class Worker:
     """A `celery worker` subprocess whose log is read in the background."""
 
-    def __init__(self, env: dict, queue: str, *, pool: str = "solo"):
+    def __init__(self, env: dict, queue: str, *, pool: str = "solo", include: str = ""):
         command = [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool", pool, "-Q", queue]
+        command += ["--include", include] if include else []
         command += ["--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
         command += ["--without-heartbeat", "--hostname", f"{queue}-{uuid.uuid4().hex[:6]}@%h"]
         self.process = subprocess.Popen(
@@ -227,10 +228,49 @@ def test_a_pool_process_killed_before_its_claim_is_redelivered_and_sent_once(tmp
     assert _lines(sms / "sent.log") == [KEY]
 
 
+POISON = """
+import sys, django
+django.setup()
+from tests.messaging.poison_tasks import harmless, poison
+task = poison if sys.argv[2] == "poison" else harmless
+task.apply_async(args=[sys.argv[3]], queue=sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("broker", BROKERS)
+def test_a_task_that_kills_its_process_every_time_is_dropped_after_three_deliveries(
+    tmp_path, migrated_database, broker
+):
+    """reject_on_worker_lost gives a lost task back to the broker; one that kills its pool process every time
+    it runs (out of memory on its input) must not come back for ever. The deliveries are counted in the
+    cache (the database table of the embedded default), the fourth is dropped with an error in the log, and
+    the worker goes on with other work."""
+    (tmp_path / "db.sqlite3").write_bytes(migrated_database.read_bytes())
+    env = _env(tmp_path, broker=broker)
+    env["CACHE_URL"] = "dbcache://cache_table"
+    create_cache = (
+        "import django; django.setup(); from django.core import management; management.call_command('createcachetable')"
+    )
+    subprocess.run([sys.executable, "-c", create_cache], cwd=ROOT, env=env, check=True, timeout=120)
+    queue = f"poison-{uuid.uuid4().hex[:10]}"
+    subprocess.run([sys.executable, "-c", POISON, queue, "poison", str(tmp_path)], cwd=ROOT, env=env, check=True)
+    worker = Worker(env, queue, pool="prefork", include="tests.messaging.poison_tasks")
+    try:
+        worker.wait_for("dropped: its worker process was lost during each of 3 deliveries")
+        subprocess.run([sys.executable, "-c", POISON, queue, "harmless", str(tmp_path)], cwd=ROOT, env=env, check=True)
+        _wait_for_file(tmp_path / "harmless-ran")
+        time.sleep(2)  # nothing more comes back
+    finally:
+        worker.stop()
+    assert len(_lines(tmp_path / "poison-runs.log")) == 3, "ran three times, each in a new pool process"
+    assert worker.log().count("WorkerLostError") >= 3
+
+
 def test_the_settings_ask_the_broker_to_redeliver_tasks_of_a_lost_worker(settings):
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_TASK_MAX_DELIVERIES == 3
 
 
 def test_the_sentinel_backend_refuses_to_run_without_its_folder(monkeypatch):
