@@ -317,6 +317,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "backend.tasks.heartbeat", "schedule": 60.0},
+    "inventory-device-counts-compact": {"task": "inventory.device_counts_compact", "schedule": 600.0},
     "loans-daily": {"task": "loans.tasks.loans_daily_task", "schedule": crontab(hour=6, minute=15)},
     "connectivity-codes-expire": {"task": "connectivity.codes_expire", "schedule": crontab(hour=2, minute=10)},
     "connectivity-cheques-expire": {"task": "connectivity.digicheques_expire", "schedule": crontab(hour=2, minute=20)},

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from connectivity.choices import CODE_HELD_STATUSES
 from connectivity.models import Digicheque, EligibilityCode
 from inventory.api.views import DeviceListRows
-from inventory.models import Device, DeviceTally
+from inventory.models import Device, DeviceCount
 from loans.api.serializers import LoanListRows
 from loans.choices import LoanStatus
 from loans.models import Loan, LoanItem, LoanTally
@@ -49,15 +49,13 @@ def _json(data) -> JsonResponse:
 def devices(request: HttpRequest) -> JsonResponse:
     organizations = _organization_ids(request)
     queryset = Device.objects.filter(organization_id__in=organizations)
-    narrowed = False
+    counts = DeviceCount.objects.filter(organization_id__in=organizations)
     for name in ("status", "kind", "condition"):
         values = request.GET.getlist(name)
         if values:
-            queryset, narrowed = queryset.filter(**{f"{name}__in": values}), True
-    if narrowed:
-        total = queryset.count()
-    else:  # as the endpoint: the organisations' device tallies instead of COUNT
-        total = DeviceTally.objects.filter(organization_id__in=organizations).aggregate(n=Sum("devices"))["n"] or 0
+            queryset = queryset.filter(**{f"{name}__in": values})
+            counts = counts.filter(**{f"{name}__in": values})
+    total = counts.aggregate(n=Sum("devices"))["n"] or 0  # as the endpoint: the device counts instead of COUNT
     # As the endpoint: the page's ids from the device table alone, then donor and grant joined for those rows.
     page = int(request.GET.get("page", 1))
     ids = queryset.order_by("asset_tag").values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

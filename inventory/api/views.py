@@ -156,11 +156,13 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
 
     @staticmethod
     def _tallied(request) -> int | None:
-        """The list's total from the organisations' device tallies when no parameter other than paging and
-        ordering could narrow it, else None: the rows are then counted."""
-        if narrowing_params(request):
+        """The list's total from the trigger-kept device counts when nothing but statuses, kinds and conditions
+        (and paging and ordering) narrows it, else None: the rows are then counted. Runs after the filters
+        validated the values (a bad one is a 400 before this)."""
+        narrowing = narrowing_params(request)
+        if not narrowing.keys() <= set(selectors.COUNTED_FILTERS):
             return None
-        return selectors.device_total_for_user(request.user)
+        return selectors.device_total_for_user(request.user, **narrowing)
 
     def perform_create(self, serializer):
         self.check_create_permission(serializer.validated_data["organization"])
