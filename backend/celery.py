@@ -22,27 +22,41 @@ class CappedRedeliveryTask(Task):
 
     A worker process that dies mid-task gives the message back to the broker (acks_late with
     reject_on_worker_lost), so a task that itself kills its process (runs out of memory on some input)
-    would come back for ever. Each delivery is counted in the cache before the task runs (a retry is a
-    new message and counts afresh); past the limit the message is acknowledged without running and an
-    error is logged. Tasks only say "go and look": the daily and minute scans find the work again.
+    would come back for ever. Each delivery is counted in the cache before the task runs and forgotten when
+    it ends (a retry is a new message and counts afresh), so only a message whose process died stays
+    counted; past the limit it is acknowledged without running and an error is logged. Tasks only say "go
+    and look": the daily and minute scans find the work again.
     """
 
     def __call__(self, *args, **kwargs):
         request = self.request
-        if request.id and not request.is_eager and not request.called_directly:
-            deliveries = _count_delivery(f"celery-deliveries:{request.id}:{request.retries}")
-            from django.conf import settings
+        if not request.id or request.is_eager or request.called_directly:
+            return super().__call__(*args, **kwargs)
+        from django.conf import settings
 
-            limit = settings.CELERY_TASK_MAX_DELIVERIES
-            if deliveries > limit:
-                logger.error(
-                    "task %s[%s] dropped: its worker process was lost during each of %s deliveries",
-                    self.name,
-                    request.id,
-                    limit,
-                )
-                return None
-        return super().__call__(*args, **kwargs)
+        key = f"celery-deliveries:{request.id}:{request.retries}"
+        if _count_delivery(key) > settings.CELERY_TASK_MAX_DELIVERIES:
+            logger.error(
+                "task %s[%s] dropped: its worker process was lost during each of %s deliveries",
+                self.name,
+                request.id,
+                settings.CELERY_TASK_MAX_DELIVERIES,
+            )
+            _forget(key)
+            return None
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:  # finished, one way or the other (a lost process never gets here): nothing left to count
+            _forget(key)
+
+
+def _forget(key: str) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.delete(key)
+    except Exception:  # the entry then expires after a day
+        logger.warning("could not forget %s", key, exc_info=True)
 
 
 def _count_delivery(key: str) -> int:

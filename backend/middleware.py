@@ -11,6 +11,7 @@ is a bug to fix, not an outage: it goes on to Django's 500 and the error log.
 """
 
 import logging
+import sqlite3
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -25,6 +26,9 @@ BUSY_RETRY_AFTER_SECONDS = 2
 # PostgreSQL SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
 UNAVAILABLE_CLASSES = ("08", "53", "57P")  # connection exception, insufficient resources, shutdown/crash
 BUSY_CODES = ("40001", "40P01", "55P03", "57014")  # serialization failure, deadlock, lock not available, timeout
+# SQLite's messages (sqlite3 has no SQLSTATE): its busy timeout ran out, or the file cannot be used.
+SQLITE_BUSY = ("database is locked", "database table is locked")
+SQLITE_UNAVAILABLE = ("unable to open database file", "disk I/O error", "database disk image is malformed")
 
 
 def _wants_json(request) -> bool:
@@ -42,12 +46,13 @@ def database_trouble(exception) -> str | None:
         if sqlstate.startswith(BUSY_CODES):
             return "busy"
         return "unavailable" if sqlstate.startswith(UNAVAILABLE_CLASSES) else None
-    message = str(exception)
-    if "database is locked" in message or "database table is locked" in message:  # SQLite's busy timeout ran out
-        return "busy"
-    if message.startswith(("no such table", "no such column")):  # SQLite: the schema is behind the code
-        return None
-    return "unavailable"  # no answer at all: could not connect, or the connection dropped
+    if isinstance(exception.__cause__, sqlite3.Error):
+        message = str(exception)
+        if message.startswith(SQLITE_BUSY):
+            return "busy"
+        # The file cannot be read; anything else (no such table, too many variables) is a bug, not an outage.
+        return "unavailable" if message.startswith(SQLITE_UNAVAILABLE) else None
+    return "unavailable"  # no answer at all from PostgreSQL: could not connect, or the connection dropped
 
 
 def database_unavailable_response(request, trouble: str = "unavailable") -> HttpResponse:

@@ -1,18 +1,23 @@
 """Trigger-kept tallies: a count table per key (organisation, status...) that the database keeps exact as rows
 of a table are inserted, deleted or change key, so a list can read its total instead of counting rows.
 
-Used by migrations (inventory 0005, loans 0004). PostgreSQL gets statement-level triggers with transition
-tables: each INSERT/UPDATE/DELETE statement adds the difference between its new and old rows, grouped by key,
-in one upsert taken in key order (two statements lock tally rows in the same order; a bulk import of 100k rows
-costs one grouped upsert; an UPDATE that changes no key nets to nothing and writes nothing). SQLite, which has
-no transition tables, gets row-level triggers.
+Used by migrations (inventory 0004 and 0006, loans 0004). PostgreSQL gets statement-level triggers with
+transition tables: each INSERT/UPDATE/DELETE statement adds the difference between its new and old rows,
+grouped by key (a bulk import of 100k rows costs one grouped write; an UPDATE that changes no key nets to
+nothing and writes nothing). SQLite, which has no transition tables, gets row-level triggers.
+
+Two kinds. A tally updated in place (upserts taken in key order) locks its rows until commit: fine for keys
+that rarely change (organisation, a loan's status and due date). For keys that change with every status
+change (inventory's DeviceCount), an insert-only tally (`deltas`): rows of +n/-n that no writer locks, summed
+by readers and folded now and then by compact_deltas.
 
 Migrations call this module: keep the SQL it generates for existing keys as it is (add, do not change), or
 old migrations would create different triggers on new databases than on existing ones.
 """
 
 
-def _postgres(table: str, tally: str, keys: list[str], count: str) -> tuple[list[str], list[str]]:
+def _postgres(table: str, tally: str, keys: list[str], count: str, *, deltas: bool = False):
+    """(create, drop) statements of the statement-level triggers; `deltas`: insert-only rows, else upserts."""
     columns = ", ".join(keys)
     sources = {
         "insert": "SELECT {c}, 1 AS d FROM new_rows",
@@ -26,15 +31,22 @@ def _postgres(table: str, tally: str, keys: list[str], count: str) -> tuple[list
     }
     create, drop = [], []
     for op, source in sources.items():
-        name = f"{table}_tally_{op}"
-        create.append(
-            f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO {tally} AS t ({columns}, {count})
+        if deltas:
+            name = f"{table}_deltas_{op}"
+            write = f"""INSERT INTO {tally} ({columns}, {count})
+        SELECT {columns}, sum(d) FROM ({source.format(c=columns)}) AS delta
+        GROUP BY {columns} HAVING sum(d) <> 0;"""
+        else:
+            name = f"{table}_tally_{op}"
+            write = f"""INSERT INTO {tally} AS t ({columns}, {count})
         SELECT {columns}, sum(d) FROM ({source.format(c=columns)}) AS delta
         GROUP BY {columns} HAVING sum(d) <> 0
         ORDER BY {columns}
-        ON CONFLICT ({columns}) DO UPDATE SET {count} = t.{count} + EXCLUDED.{count};
+        ON CONFLICT ({columns}) DO UPDATE SET {count} = t.{count} + EXCLUDED.{count};"""
+        create.append(
+            f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {write}
     RETURN NULL;
 END $$"""
         )
@@ -46,31 +58,43 @@ END $$"""
     return create, drop
 
 
-def _sqlite(table: str, tally: str, keys: list[str], count: str) -> tuple[list[str], list[str]]:
+def _sqlite(table: str, tally: str, keys: list[str], count: str, *, deltas: bool = False):
+    """(create, drop) statements of the row-level triggers; `deltas`: insert-only rows, else upserts."""
     columns = ", ".join(keys)
-    add = (
-        f"INSERT INTO {tally} ({columns}, {count}) SELECT {', '.join(f'NEW.{k}' for k in keys)}, 1 WHERE true "
-        f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {count} + 1;"
-    )
-    remove = f"UPDATE {tally} SET {count} = {count} - 1 WHERE {' AND '.join(f'{k} = OLD.{k}' for k in keys)};"
     changed = " OR ".join(f"NEW.{k} <> OLD.{k}" for k in keys)
+    if deltas:
+        prefix = f"{table}_deltas"
+
+        def row(alias: str, n: int) -> str:
+            values = ", ".join(f"{alias}.{k}" for k in keys)
+            return f"INSERT INTO {tally} ({columns}, {count}) VALUES ({values}, {n});"
+
+        add, remove = row("NEW", 1), row("OLD", -1)
+    else:
+        prefix = f"{table}_tally"
+        add = (
+            f"INSERT INTO {tally} ({columns}, {count}) SELECT {', '.join(f'NEW.{k}' for k in keys)}, 1 WHERE true "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {count} + 1;"
+        )
+        remove = f"UPDATE {tally} SET {count} = {count} - 1 WHERE {' AND '.join(f'{k} = OLD.{k}' for k in keys)};"
     create = [
-        f"CREATE TRIGGER {table}_tally_insert AFTER INSERT ON {table} BEGIN {add} END",
-        f"CREATE TRIGGER {table}_tally_delete AFTER DELETE ON {table} BEGIN {remove} END",
-        f"CREATE TRIGGER {table}_tally_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} "
-        f"BEGIN {remove} {add} END",
+        f"CREATE TRIGGER {prefix}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {prefix}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {prefix}_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} BEGIN {remove} {add} END",
     ]
-    drop = [f"DROP TRIGGER IF EXISTS {table}_tally_{op}" for op in ("insert", "delete", "update")]
+    drop = [f"DROP TRIGGER IF EXISTS {prefix}_{op}" for op in ("insert", "delete", "update")]
     return create, drop
 
 
-def tally_triggers(vendor: str, *, table: str, tally: str, keys: list[str], count: str):
-    """(create, drop): the statements that create the triggers keeping `tally` (unique on `keys`, counting
-    in `count`) exact for `table` and fill it from the table's rows, and those that drop them and empty it."""
+def tally_triggers(vendor: str, *, table: str, tally: str, keys: list[str], count: str, deltas: bool = False):
+    """(create, drop): the statements that create the triggers keeping `tally` exact for `table` and fill it
+    from the table's rows, and those that drop them and empty it. A tally is unique on `keys`, counting in
+    `count`, its rows updated in place; with `deltas`, an insert-only tally (an id, `keys`, `count`) that
+    gets a row of +n/-n per change and is folded by compact_deltas."""
     if vendor == "postgresql":
-        create, drop = _postgres(table, tally, keys, count)
+        create, drop = _postgres(table, tally, keys, count, deltas=deltas)
     elif vendor == "sqlite":
-        create, drop = _sqlite(table, tally, keys, count)
+        create, drop = _sqlite(table, tally, keys, count, deltas=deltas)
     else:
         raise NotImplementedError(f"tally triggers exist for PostgreSQL and SQLite only, not {vendor}")
     columns = ", ".join(keys)
@@ -84,99 +108,18 @@ def run(schema_editor, statements: list[str]) -> None:
             cursor.execute(statement)
 
 
-def tally_operations(*, table: str, tally: str, keys: list[str], count: str):
+def tally_operations(*, table: str, tally: str, keys: list[str], count: str, deltas: bool = False):
     """A migration's (forwards, backwards) RunPython functions for tally_triggers."""
 
-    def forwards(apps, schema_editor):
-        run(
-            schema_editor,
-            tally_triggers(schema_editor.connection.vendor, table=table, tally=tally, keys=keys, count=count)[0],
-        )
-
-    def backwards(apps, schema_editor):
-        run(
-            schema_editor,
-            tally_triggers(schema_editor.connection.vendor, table=table, tally=tally, keys=keys, count=count)[1],
-        )
-
-    return forwards, backwards
-
-
-# Insert-only tallies ("deltas"): the triggers only ever INSERT rows of +n/-n, so no counter row is locked by a
-# write (keys that change with every status change would otherwise be locked until commit, and two transactions
-# moving rows in opposite orders deadlock). Reads sum the rows of their keys; compact_deltas folds them into one
-# row per key now and then.
-
-
-def _postgres_deltas(table: str, tally: str, keys: list[str], count: str) -> tuple[list[str], list[str]]:
-    columns = ", ".join(keys)
-    sources = {
-        "insert": "SELECT {c}, 1 AS d FROM new_rows",
-        "delete": "SELECT {c}, -1 AS d FROM old_rows",
-        "update": "SELECT {c}, 1 AS d FROM new_rows UNION ALL SELECT {c}, -1 FROM old_rows",
-    }
-    referencing = {
-        "insert": "REFERENCING NEW TABLE AS new_rows",
-        "delete": "REFERENCING OLD TABLE AS old_rows",
-        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    }
-    create, drop = [], []
-    for op, source in sources.items():
-        name = f"{table}_deltas_{op}"
-        create.append(
-            f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO {tally} ({columns}, {count})
-        SELECT {columns}, sum(d) FROM ({source.format(c=columns)}) AS delta
-        GROUP BY {columns} HAVING sum(d) <> 0;
-    RETURN NULL;
-END $$"""
-        )
-        create.append(
-            f"CREATE TRIGGER {name} AFTER {op.upper()} ON {table} {referencing[op]} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-        )
-        drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
-    return create, drop
-
-
-def _sqlite_deltas(table: str, tally: str, keys: list[str], count: str) -> tuple[list[str], list[str]]:
-    columns = ", ".join(keys)
-
-    def row(prefix: str, n: int) -> str:
-        return f"INSERT INTO {tally} ({columns}, {count}) VALUES ({', '.join(f'{prefix}.{k}' for k in keys)}, {n});"
-
-    changed = " OR ".join(f"NEW.{k} <> OLD.{k}" for k in keys)
-    create = [
-        f"CREATE TRIGGER {table}_deltas_insert AFTER INSERT ON {table} BEGIN {row('NEW', 1)} END",
-        f"CREATE TRIGGER {table}_deltas_delete AFTER DELETE ON {table} BEGIN {row('OLD', -1)} END",
-        f"CREATE TRIGGER {table}_deltas_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} "
-        f"BEGIN {row('OLD', -1)} {row('NEW', 1)} END",
-    ]
-    drop = [f"DROP TRIGGER IF EXISTS {table}_deltas_{op}" for op in ("insert", "delete", "update")]
-    return create, drop
-
-
-def delta_tally_operations(*, table: str, tally: str, keys: list[str], count: str):
-    """A migration's (forwards, backwards) RunPython functions: triggers that add a row of +n/-n to `tally`
-    (an id, `keys` and `count`) for each change of `table`'s rows under `keys`, and its first rows."""
-    columns = ", ".join(keys)
-
-    def statements(vendor: str) -> tuple[list[str], list[str]]:
-        if vendor == "postgresql":
-            create, drop = _postgres_deltas(table, tally, keys, count)
-        elif vendor == "sqlite":
-            create, drop = _sqlite_deltas(table, tally, keys, count)
-        else:
-            raise NotImplementedError(f"tally triggers exist for PostgreSQL and SQLite only, not {vendor}")
-        fill = f"INSERT INTO {tally} ({columns}, {count}) SELECT {columns}, count(*) FROM {table} GROUP BY {columns}"
-        return [*create, fill], [*drop, f"DELETE FROM {tally}"]
+    def statements(schema_editor) -> tuple[list[str], list[str]]:
+        vendor = schema_editor.connection.vendor
+        return tally_triggers(vendor, table=table, tally=tally, keys=keys, count=count, deltas=deltas)
 
     def forwards(apps, schema_editor):
-        run(schema_editor, statements(schema_editor.connection.vendor)[0])
+        run(schema_editor, statements(schema_editor)[0])
 
     def backwards(apps, schema_editor):
-        run(schema_editor, statements(schema_editor.connection.vendor)[1])
+        run(schema_editor, statements(schema_editor)[1])
 
     return forwards, backwards
 

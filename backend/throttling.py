@@ -20,4 +20,4 @@ def client_address(request) -> str:
     """The address django-axes counts login failures by: DRF's rule for rate limits (`get_ident`), so both count
     the same client. REMOTE_ADDR, or behind our proxy (BEHIND_PROXY sets NUM_PROXIES to 1) the last
     X-Forwarded-For hop, the one the proxy appended; never the whole header, which a client could vary."""
-    return BaseThrottle().get_ident(request)
+    return BaseThrottle().get_ident(request) or ""

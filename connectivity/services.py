@@ -20,7 +20,7 @@ from inventory.models import Device, RepairTicket
 from inventory.services import device_move
 from organizations.choices import StaffTaskKind
 from organizations.models import StaffTask
-from organizations.services import staff_task_ensure
+from organizations.services import participant_lock_if_active, staff_task_ensure
 
 from .choices import (
     CODE_HELD_STATUSES,
@@ -76,7 +76,7 @@ def _same_organization(obj, organization_id: int, field_name: str) -> None:
 
 def _active_participant(participant, organization_id: int) -> None:
     _same_organization(participant, organization_id, "participant")
-    if not participant.is_active:
+    if not participant_lock_if_active(participant):  # read under the lock the retention run takes
         raise _bad_input("participant_inactive", "participant", _("This participant is no longer active."))
 
 

@@ -138,8 +138,10 @@ class DeviceCount(models.Model):
     them into one row per key. Insert-only on purpose: a counter row updated in place stays locked until
     commit, and two desks lending kits that move devices in opposite orders deadlocked on PostgreSQL."""
 
-    # No foreign-key constraint: the triggers write -1 rows while devices are deleted, also when a whole test
-    # database is flushed table by table; the rows of a key that sums to zero go at the next compaction.
+    KEYS = ["organization_id", "status", "kind", "condition"]  # the columns the triggers count by (migration 0006)
+
+    # No foreign-key constraint: the triggers write -1 rows while devices are deleted, also when a whole
+    # database is flushed table by table (the counts are then rebuilt: InventoryConfig).
     organization = models.ForeignKey(
         Organization,
         on_delete=models.DO_NOTHING,

@@ -13,7 +13,7 @@ def devices_for_user(user) -> QuerySet[Device]:
 
 
 # The device list's filters whose total the device counts hold (each a multiple choice: any of its values).
-COUNTED_FILTERS = ("status", "kind", "condition")
+COUNTED_FILTERS = tuple(key for key in DeviceCount.KEYS if key != "organization_id")
 
 
 def device_total_for_user(user, **chosen: list[str]) -> int:

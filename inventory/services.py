@@ -9,7 +9,7 @@ into or out of `on_loan`.
 import re
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -205,6 +205,18 @@ def _user(by):
     return by if by is not None and by.is_authenticated else None
 
 
+def device_counts_rebuild(*, using: str = "default") -> None:
+    """Recounts the device counts from the devices (after a flush or a migrate: InventoryConfig). Device writes
+    wait meanwhile (PostgreSQL: a SHARE lock on the device table; SQLite: the transaction's write lock)."""
+    keys = ", ".join(DeviceCount.KEYS)
+    counts, devices = DeviceCount._meta.db_table, Device._meta.db_table
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        if connections[using].vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {devices} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {counts}")
+        cursor.execute(f"INSERT INTO {counts} ({keys}, devices) SELECT {keys}, count(*) FROM {devices} GROUP BY {keys}")
+
+
 def device_counts_compact() -> int:
     """Folds the device counts' +n/-n rows (written by triggers, models.DeviceCount) into one row per key; the
     sums stay exact while devices change. Beat runs it every ten minutes; returns how many rows it folded."""
@@ -212,6 +224,6 @@ def device_counts_compact() -> int:
         return compact_deltas(
             connection,
             tally=DeviceCount._meta.db_table,
-            keys=["organization_id", "status", "kind", "condition"],
+            keys=DeviceCount.KEYS,
             count="devices",
         )

@@ -20,6 +20,7 @@ from inventory.models import Device
 from inventory.services import device_move
 from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
+from organizations.services import participant_lock_if_active
 
 from .choices import LoanStatus, PaymentKind, PaymentMethod, PeriodKind, ReturnCondition, WaitlistStatus
 from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry, new_public_token
@@ -120,9 +121,7 @@ def loan_checkout(
         raise _bad_input("devices", _("A device is listed twice."))
     if any(d.organization_id != organization.id for d in devices):
         raise _not_found("devices")
-    # Locked, and read again under the lock: the retention run anonymises a participant only under this same
-    # lock, after checking that nothing of theirs is open, so a loan and an anonymisation never cross.
-    if not Participant.objects.select_for_update().filter(pk=participant.pk, is_active=True).exists():
+    if not participant_lock_if_active(participant):  # read under the lock the retention run takes
         raise DomainError(
             "participant_inactive",
             _("This participant is not active."),
@@ -475,6 +474,9 @@ def waitlist_add(
     """Put a participant in line for a device kind; an available device is offered at once."""
     if participant.organization_id != organization.id:
         raise _not_found("participant")
+    if not participant_lock_if_active(participant):  # read under the lock the retention run takes
+        message = _("This participant is not active.")
+        raise DomainError("participant_inactive", message, fields={"participant": [message]})
     if WaitlistEntry.objects.pending().filter(participant=participant, device_kind=device_kind).exists():
         message = _("This person is already on the waiting list for this kind of device.")
         raise DomainError("already_waiting", message, fields={"device_kind": [message]})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from backend.api.errors import DomainError
 
 from .choices import Role
-from .models import Membership
+from .models import Membership, Participant
 
 
 def _ensure_other_admin(membership: Membership) -> None:
@@ -83,3 +83,12 @@ def staff_task_complete(*, task, by, outcome: str = ""):
         raise DomainError("task_already_done", _("This task is already done."))
     task.refresh_from_db()
     return task
+
+
+def participant_lock_if_active(participant: Participant) -> bool:
+    """Locks the participant's row until the transaction ends and says whether they are still active.
+
+    The retention run anonymises a participant only under this lock, after checking that nothing of theirs
+    is open; whoever gives them a loan, a code, a cheque or a waiting-list place takes the lock first, so
+    an anonymisation and a new record never cross (privacy.services.participants_anonymise_due)."""
+    return Participant.objects.select_for_update().filter(pk=participant.pk, is_active=True).exists()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -118,7 +119,6 @@ def test_errors_a_retry_mends_are_503s_that_say_busy_or_unavailable(api, staff_o
 @pytest.mark.parametrize(
     "exc",
     [
-        OperationalError("no such table: inventory_device"),  # SQLite: a migration did not run
         _wrapped("42P01"),  # PostgreSQL raises ProgrammingError for that; any class not listed is a bug too
         _wrapped("22012"),  # division by zero
     ],
@@ -130,12 +130,35 @@ def test_a_database_error_no_retry_mends_is_a_500_not_an_outage(api, staff_of_or
         client.get("/api/v1/participants/")
 
 
+def _sqlite(message: str) -> OperationalError:
+    error = OperationalError(message)
+    error.__cause__ = sqlite3.OperationalError(message)
+    return error
+
+
 def test_a_locked_sqlite_database_is_busy(api, staff_of_org_a):
     client = api.as_user(staff_of_org_a)
-    with _database_gone(OperationalError("database is locked")):
+    with _database_gone(_sqlite("database is locked")):
         response = client.get("/api/v1/participants/", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 503 and response.json()["code"] == "database_busy"
     assert response.json()["detail"].startswith("De databank is momenteel druk")
+
+
+def test_an_unreadable_sqlite_file_is_unavailable(api, staff_of_org_a):
+    client = api.as_user(staff_of_org_a)
+    with _database_gone(_sqlite("unable to open database file")):
+        response = client.get("/api/v1/participants/")
+    assert response.status_code == 503 and response.json()["code"] == "database_unavailable"
+
+
+@pytest.mark.parametrize(
+    "message", ["no such table: inventory_device", "table loans_loan has no column named x", "too many SQL variables"]
+)
+def test_sqlite_errors_of_the_code_or_schema_are_500s(api, staff_of_org_a, message):
+    client = api.as_user(staff_of_org_a)
+    client.raise_request_exception = True
+    with _database_gone(_sqlite(message)), pytest.raises(OperationalError):
+        client.get("/api/v1/participants/")
 
 
 REAL_OUTAGE = """

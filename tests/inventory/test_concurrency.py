@@ -65,10 +65,14 @@ def test_device_counts_stay_exact_when_compaction_runs_while_desks_move_devices(
     writing = threading.Event()
     writing.set()
 
+    errors = []
+
     def thread(work):
         def run():
             try:
                 work()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
             finally:
                 connection.close()
 
@@ -92,6 +96,7 @@ def test_device_counts_stay_exact_when_compaction_runs_while_desks_move_devices(
     for compactor in compactors:
         compactor.join(timeout=60)
 
+    assert not errors
     counted = dict(Device.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     summed = DeviceCount.objects.values_list("status").annotate(n=Sum("devices")).values_list("status", "n")
     assert {status: n for status, n in summed if n} == counted

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -279,3 +280,25 @@ def test_the_sentinel_backend_refuses_to_run_without_its_folder(monkeypatch):
     monkeypatch.delenv("SENTINEL_SMS_DIR", raising=False)
     with pytest.raises(KeyError, match="SENTINEL_SMS_DIR"):
         SentinelBackend()
+
+
+def test_a_task_that_finishes_leaves_no_delivery_count(tmp_path):
+    """Counted before it runs, forgotten when it ends: only a message whose process died stays counted, and
+    the cache does not fill with one entry per task run."""
+    from django.core.cache import cache
+
+    from backend.celery import app
+    from tests.messaging.poison_tasks import harmless
+
+    task, key = app.tasks[harmless.name], "celery-deliveries:abc:0"
+    task.push_request(id="abc", retries=0, is_eager=False, called_directly=False)  # as a worker runs it
+    try:
+        with mock.patch("backend.celery._forget") as forget:
+            task(str(tmp_path))
+        assert cache.get(key) == 1, "counted before it ran"
+        forget.assert_called_once_with(key)
+        task(str(tmp_path))  # the same message delivered again: counted, run, forgotten
+    finally:
+        task.pop_request()
+    assert cache.get(key) is None
+    assert (tmp_path / "harmless-ran").exists()

@@ -298,21 +298,31 @@ def test_a_loan_opened_after_the_run_read_its_list_keeps_the_persons_data(people
     assert Loan.objects.open().filter(participant=person).count() == 1
 
 
-def test_an_anonymised_person_cannot_borrow(people, org_a, policy_a, staff_of_org_a):
-
+@pytest.mark.parametrize("given", ["loan", "waiting_list_place", "digicheque"])
+def test_an_anonymised_person_gets_nothing_new(people, org_a, policy_a, staff_of_org_a, given):
+    """The desk's form was opened before the night's run: what it gives is refused under the lock, not
+    attached to an anonymised record."""
     due, _kept = people
-    stale = due["closed_25_months_ago"]  # the desk's form was opened before the night's run
+    stale = due["closed_25_months_ago"]
     with time_machine.travel(NOW, tick=False):
         services.participants_anonymise_due()
-    device = DeviceFactory(organization=org_a)
+    device, cheque = DeviceFactory(organization=org_a), DigichequeFactory(batch__organization=org_a)
 
     with pytest.raises(DomainError) as refused:
-        loan_services.loan_checkout(
-            organization=org_a, participant=stale, policy=policy_a, devices=[device], by=staff_of_org_a
-        )
+        if given == "loan":
+            loan_services.loan_checkout(
+                organization=org_a, participant=stale, policy=policy_a, devices=[device], by=staff_of_org_a
+            )
+        elif given == "waiting_list_place":
+            loan_services.waitlist_add(organization=org_a, participant=stale, device_kind="laptop", by=staff_of_org_a)
+        else:
+            connectivity_services.digicheque_issue(cheque=cheque, participant=stale, by=staff_of_org_a)
 
     assert refused.value.code == "participant_inactive"
     assert not LoanItem.objects.filter(device=device).exists()
+    assert not WaitlistEntry.objects.filter(participant=stale, status="waiting").exists()
+    cheque.refresh_from_db()
+    assert cheque.participant_id is None
 
 
 @pytest.mark.parametrize("still_open", ["device_out", "waiting_list", "unused_digicheque"])
