@@ -84,7 +84,7 @@ class NoNulQueryParamsMixin:
 class _RowsCountedWithoutJoins:
     """`.values()` rows for the page, but the total counted on the bare queryset: the donor and grant
     LEFT JOINs that `values()` adds for the page would otherwise run over every matching row in COUNT.
-    `total`, when given, is a count already known (the organisations' device tallies)."""
+    `total`, when given, is a count already known (the device counts)."""
 
     ordered = True
 
