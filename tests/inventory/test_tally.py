@@ -201,3 +201,20 @@ def test_a_flushed_database_starts_with_exact_counts(org_a):
     again = OrganizationFactory()
     DeviceFactory.create_batch(2, organization=again)
     assert _tallies_by_key() == _counted_by_key() and _tallies() == {again.id: 2}
+
+
+def test_the_count_triggers_are_in_place():
+    """Django rebuilds a SQLite table for some schema changes, and the copy has no triggers: a migration that
+    did that to the device or loan table would silently stop the counts. This notices it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    expected = {f"inventory_device_deltas_{op}" for op in ("insert", "update", "delete")}
+    expected |= {f"loans_loan_tally_{op}" for op in ("insert", "update", "delete")}
+    assert expected <= names
+    assert not {name for name in names if name.startswith("inventory_device_tally")}, "the old tally is gone"
