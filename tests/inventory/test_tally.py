@@ -218,3 +218,15 @@ def test_the_count_triggers_are_in_place():
     expected |= {f"loans_loan_tally_{op}" for op in ("insert", "update", "delete")}
     assert expected <= names
     assert not {name for name in names if name.startswith("inventory_device_tally")}, "the old tally is gone"
+
+
+def test_beat_folds_the_device_counts_every_ten_minutes_and_every_entry_names_a_task(settings):
+    from backend.celery import app
+
+    app.loader.import_default_modules()  # the workers' autodiscovery
+    assert settings.CELERY_BEAT_SCHEDULE["inventory-device-counts-compact"] == {
+        "task": "inventory.device_counts_compact",
+        "schedule": 600.0,
+    }
+    unknown = {name: e["task"] for name, e in settings.CELERY_BEAT_SCHEDULE.items() if e["task"] not in app.tasks}
+    assert not unknown
