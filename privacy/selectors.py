@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from connectivity.choices import CODE_HELD_STATUSES, DigichequeStatus
 from connectivity.models import Digicheque, EligibilityCode
-from loans.choices import LoanStatus
+from loans.choices import LoanStatus, WaitlistStatus
 from loans.models import Loan, LoanItem, Payment, WaitlistEntry
 from messaging.models import OutboundMessage, SmsOptOut
 from organizations.models import Organization, Participant, StaffTask
@@ -34,28 +34,41 @@ def retention_cutoff(*, months: int, now: datetime.datetime) -> datetime.datetim
     return now - relativedelta(months=months)
 
 
-def _keeping_records(person, cutoff: datetime.datetime | None) -> list[QuerySet]:
-    """The participant's records that keep their data: each still open (a loan, a device not back, a held
-    code, an unused cheque, a waiting-list place) or, with a cut-off, closed or created after it."""
+# What keeps a participant's data, per kind of record: the record still open, or (for the retention run) closed
+# or created after the cut-off. (code an erasure is refused with, model, the participant's lookup, still open,
+# the moments after which a closed record is recent.) The one statement of the rule for the run, the "kept
+# until" date and erasure.
+KEEPING = [
+    ("participant_has_open_loan", Loan, "participant", Q(status=LoanStatus.ACTIVE), ("closed_at",)),
+    ("participant_has_device", LoanItem, "loan__participant", Q(closed_at__isnull=True), ()),
+    ("participant_has_code", EligibilityCode, "participant", Q(status__in=CODE_HELD_STATUSES), ("status_changed_at",)),
+    (
+        "participant_has_digicheque",
+        Digicheque,
+        "participant",
+        ~Q(status__in=CLOSED_CHEQUE_STATUSES),
+        ("status_changed_at",),
+    ),
+    (
+        "participant_on_waiting_list",
+        WaitlistEntry,
+        "participant",
+        Q(status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+        ("closed_at", "created_at"),
+    ),
+]
 
-    def open_or_since(still_open: Q, *moments: str) -> Q:
-        if cutoff is None:
-            return still_open
-        return reduce(operator.or_, [Q(**{f"{moment}__gte": cutoff}) for moment in moments], still_open)
 
-    return [
-        Loan.objects.filter(open_or_since(Q(status=LoanStatus.ACTIVE), "closed_at"), participant=person),
-        LoanItem.objects.filter(loan__participant=person, closed_at__isnull=True),
-        EligibilityCode.objects.filter(
-            open_or_since(Q(status__in=CODE_HELD_STATUSES), "status_changed_at"), participant=person
-        ),
-        Digicheque.objects.filter(
-            open_or_since(~Q(status__in=CLOSED_CHEQUE_STATUSES), "status_changed_at"), participant=person
-        ),
-        WaitlistEntry.objects.filter(
-            open_or_since(Q(status__in=["waiting", "offered"]), "closed_at", "created_at"), participant=person
-        ),
-    ]
+def keeping_records(person, cutoff: datetime.datetime | None = None) -> dict[str, QuerySet]:
+    """The participant's records that keep their data, by KEEPING code: each still open or, with a cut-off,
+    closed or created after it. `person`: a participant or an OuterRef."""
+    records = {}
+    for code, model, lookup, still_open, moments in KEEPING:
+        condition = still_open
+        if cutoff is not None:
+            condition = reduce(operator.or_, [Q(**{f"{moment}__gte": cutoff}) for moment in moments], condition)
+        records[code] = model.objects.filter(condition, **{lookup: person})
+    return records
 
 
 def past_retention(*, organization: Organization, months: int, now: datetime.datetime) -> QuerySet[Participant]:
@@ -67,7 +80,7 @@ def past_retention(*, organization: Organization, months: int, now: datetime.dat
     """
     cutoff = retention_cutoff(months=months, now=now)
     queryset = Participant.objects.filter(organization=organization, created_at__lt=cutoff, anonymisation__isnull=True)
-    for records in _keeping_records(OuterRef("pk"), cutoff):
+    for records in keeping_records(OuterRef("pk"), cutoff).values():
         queryset = queryset.exclude(Exists(records))
     return queryset
 
@@ -82,7 +95,7 @@ def participants_past_retention(*, organization: Organization, months: int, now:
 def holds_something_open(participant: Participant) -> bool:
     """Whether a loan, a device, a code, a cheque or a waiting-list place of theirs is still open: their data
     is then kept whatever the retention period (the same rule as the retention run's)."""
-    return any(records.exists() for records in _keeping_records(participant, None))
+    return any(records.exists() for records in keeping_records(participant).values())
 
 
 def last_closed_at(participant: Participant) -> datetime.datetime | None:

@@ -15,16 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.api.errors import DomainError
-from connectivity.choices import CODE_HELD_STATUSES, DigichequeStatus
 from connectivity.models import CodeRevealLog, Digicheque, EligibilityCode
-from loans.models import Loan, LoanItem, Payment, WaitlistEntry, new_public_token
+from loans.models import Loan, Payment, WaitlistEntry, new_public_token
 from messaging.choices import BlockedReason, MessageStatus
 from messaging.models import OutboundMessage, SmsOptOut
 from organizations.models import Organization, Participant, StaffTask
 
 from .choices import AnonymisationRule, ConsentChannel, PrivacyAction
 from .models import DEFAULT_RETENTION_MONTHS, Anonymisation, ConsentRecord, PrivacyLogEntry, RetentionRule
-from .selectors import last_closed_at, participants_past_retention, past_retention, retention_months
+from .selectors import keeping_records, last_closed_at, participants_past_retention, past_retention, retention_months
 
 logger = logging.getLogger(__name__)
 
@@ -211,31 +210,27 @@ def participants_anonymise_due(*, now: datetime.datetime | None = None) -> int:
 
 
 def _refuse_while_lending(participant: Participant) -> None:
-    if Loan.objects.open().filter(participant=participant).exists():
-        raise DomainError(
-            "participant_has_open_loan",
-            _("This person still has an open loan: close the loan first, then erase their data."),
-        )
-    if LoanItem.objects.filter(loan__participant=participant, closed_at__isnull=True).exists():
-        raise DomainError(
-            "participant_has_device",
-            _("A device lent to this person has not come back yet: check it in first, then erase their data."),
-        )
-    if EligibilityCode.objects.filter(participant=participant, status__in=CODE_HELD_STATUSES).exists():
-        raise DomainError(
-            "participant_has_code",
-            _("This person still holds an internet code: revoke or expire it first, then erase their data."),
-        )
-    if Digicheque.objects.filter(participant=participant, status=DigichequeStatus.ISSUED).exists():
-        raise DomainError(
-            "participant_has_digicheque",
-            _("This person still holds an unused digicheque: void it first, then erase their data."),
-        )
-    if WaitlistEntry.objects.pending().filter(participant=participant).exists():
-        raise DomainError(
-            "participant_on_waiting_list",
-            _("This person is on the waiting list: cancel their place first, then erase their data."),
-        )
+    """Erasure waits until nothing of theirs is open (selectors.KEEPING, the retention run's rule)."""
+    refusals = {
+        "participant_has_open_loan": _(
+            "This person still has an open loan: close the loan first, then erase their data."
+        ),
+        "participant_has_device": _(
+            "A device lent to this person has not come back yet: check it in first, then erase their data."
+        ),
+        "participant_has_code": _(
+            "This person still holds an internet code: revoke or expire it first, then erase their data."
+        ),
+        "participant_has_digicheque": _(
+            "This person still holds an unused digicheque: void it first, then erase their data."
+        ),
+        "participant_on_waiting_list": _(
+            "This person is on the waiting list: cancel their place first, then erase their data."
+        ),
+    }
+    for code, records in keeping_records(participant).items():
+        if records.exists():
+            raise DomainError(code, refusals[code])
 
 
 @transaction.atomic
