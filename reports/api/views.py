@@ -11,6 +11,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.renderers import JSONRenderer
+
 from .. import selectors, services
 from ..choices import ReportFormat
 from ..models import ReportSubscription
@@ -70,7 +72,7 @@ class ReportView(APIView):
     """GET a report for one scope; the scope object is looked up through the caller's selectors (else 404)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer, PDFRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, PDFRenderer]
     content_negotiation_class = ReportNegotiation
     scope_name = ""
 
