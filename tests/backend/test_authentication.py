@@ -64,3 +64,34 @@ def test_an_inactive_users_token_is_a_401(staff_of_org_a):
     response = client.get("/api/v1/participants/", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 401
     assert response.json()["detail"] == "Gebruiker inactief of verwijderd."
+
+
+def test_the_user_and_token_come_back_as_the_orm_loads_them(org_a, staff_of_org_a):
+    """The raw query gives the same user (every field, with the database's types: SQLite stores datetimes as
+    text) and a token whose `created` is read when asked for."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from backend.api.authentication import TokenAuthentication
+
+    staff_of_org_a.last_login = timezone.now()
+    staff_of_org_a.save()
+    token = Token.objects.create(user=staff_of_org_a)
+    user, auth = TokenAuthentication().authenticate_credentials(token.key)
+
+    expected = get_user_model().objects.get(pk=staff_of_org_a.pk)
+    for field in expected._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(user, field.attname)) is type(getattr(expected, field.attname)), field.name
+    assert user._organization_roles == {org_a.pk: Role.STAFF}
+    assert (auth.pk, auth.user_id, auth.user) == (token.key, staff_of_org_a.pk, user)
+    assert auth.created == token.created
+
+
+def test_a_token_key_with_sql_in_it_is_only_an_unknown_token(staff_of_org_a):
+    Token.objects.create(user=staff_of_org_a)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token x'OR'1'='1'--")
+    response = client.get("/api/v1/participants/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
