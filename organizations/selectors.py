@@ -27,11 +27,17 @@ def user_funder_ids(user: AbstractBaseUser) -> set[int]:
     return cached
 
 
+def user_organization_ids(user) -> list[int] | None:
+    """The ids of the organisations whose rows the user sees; None for a superuser (every organisation)."""
+    return None if user.is_superuser else list(user_roles(user))
+
+
 def scope_to_user(queryset: QuerySet, user, *, field: str = "organization") -> QuerySet:
     """Rows of the user's organisations only (all rows for a superuser)."""
-    if user.is_superuser:
+    organizations = user_organization_ids(user)
+    if organizations is None:
         return queryset
-    return queryset.filter(**{f"{field}_id__in": list(user_roles(user))})
+    return queryset.filter(**{f"{field}_id__in": organizations})
 
 
 def organizations_for_user(user) -> QuerySet[Organization]:

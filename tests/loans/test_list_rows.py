@@ -1,14 +1,16 @@
 """The loan list's fast path (`.values()` rows, api.views.LoanViewSet.list) gives exactly the JSON that
 LoanSerializer gives for the same loans, for every filter, ordering and search the list accepts."""
 
+import datetime
 import json
 
 import pytest
 from rest_framework.renderers import JSONRenderer
 
 from loans import selectors, services
-from loans.api.serializers import LoanSerializer
-from tests.factories import ParticipantFactory
+from loans.api.serializers import LoanListRows, LoanSerializer
+from loans.models import Loan
+from tests.factories import ParticipantFactory, UserFactory
 
 from .conftest import backdate
 from .factories import CohortFactory, DeviceFactory, LoanPolicyFactory
@@ -152,3 +154,38 @@ def test_a_bad_filter_value_is_a_400_naming_it(api, staff_of_org_a, loans, query
 def test_a_page_past_the_end_is_a_404(api, staff_of_org_a, loans):
     response = api.as_user(staff_of_org_a).get("/api/v1/loans/?page_size=2&page=99")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "filters, ordering, window",
+    [
+        ({"status": "active", "due_on__lt": datetime.date(2100, 1, 1)}, ("due_on", "id"), slice(0, 50)),
+        ({}, ("-started_on", "-id"), slice(0, 2)),
+        ({"status": "active"}, ("-id",), slice(1, 3)),
+        ({"participant__display_name__icontains": "zo"}, ("due_on", "id"), slice(0, 50)),
+    ],
+)
+def test_the_compiled_page_query_is_the_orms_own(staff_of_org_a, loans, filters, ordering, window):
+    """selectors._JoinedPage compiles the joins once and only the page of ids per request: the SQL it runs
+    and the rows it gets (JSON decoded, dates as dates on SQLite too) are those of the ORM's query."""
+    queryset = selectors.loan_list_queryset(staff_of_org_a).filter(**filters).order_by(*ordering)
+    columns = LoanListRows.shared().columns
+    full = (*ordering, "pk", "items__id")
+    ids = queryset.values("pk")[window]
+    orm = Loan.objects.order_by(*full).values_list(*columns, *selectors._PAGE_DETAIL_COLUMNS[1:])
+    orm = orm.filter(pk__in=ids)
+    compiled = selectors._JoinedPage.get(full, tuple(columns), "default")
+
+    assert compiled.sql(queryset.values("pk")[window].query) == orm.query.sql_with_params()
+    rows = compiled.rows(queryset.values("pk")[window].query)
+    assert [tuple(row) for row in rows] == list(orm)
+    assert rows, "each case has rows"
+    assert isinstance(rows[0][columns.index("reminder_offsets")], list)
+    assert isinstance(rows[0][columns.index("due_on")], datetime.date)
+
+
+def test_a_user_of_no_organisation_gets_an_empty_page_without_a_query(django_assert_num_queries, loans):
+    nobody = UserFactory()
+    queryset = selectors.loan_list_queryset(nobody)
+    with django_assert_num_queries(0):
+        assert selectors.loan_page(queryset, LoanListRows.shared().columns, slice(0, 50)) == ([], {})

@@ -88,3 +88,45 @@ def test_an_unknown_status_is_a_400_naming_the_field(api, lend, staff_of_org_a):
     assert response.status_code == 400
     assert "status" in response.data["fields"]
     assert LoanTally.objects.filter(status="borrowed").count() == 0
+
+
+def test_the_tallied_total_is_scoped_to_the_callers_organisations(
+    lend, staff_of_org_a, org_a, org_b, django_assert_num_queries
+):
+    """selectors.loan_total_for_user sums the tallies in one raw query: it must count exactly what
+    scope_to_user shows, for one organisation, two, every one (a superuser) and none."""
+    from django.db.models import Sum
+
+    from loans.selectors import loan_total_for_user
+    from organizations.selectors import scope_to_user
+    from tests.factories import MembershipFactory, UserFactory
+
+    backdate(lend(), due_days_ago=4)
+    lend()
+    services.loan_return(loan=lend(), by=staff_of_org_a)
+    services.loan_checkout(
+        organization=org_b,
+        participant=ParticipantFactory(organization=org_b),
+        policy=LoanPolicyFactory(organization=org_b),
+        devices=[DeviceFactory(organization=org_b)],
+        by=None,
+    )
+    of_both = MembershipFactory(organization=org_b, user=MembershipFactory(organization=org_a).user).user
+    superuser = UserFactory(is_superuser=True)
+    on = services.today()
+    expected_for = {staff_of_org_a: (3, 2, 1, 1), of_both: (4, 3, 1, 1), superuser: (4, 3, 1, 1)}
+    for user, expected in expected_for.items():
+        asked = [{}, {"status": "active"}, {"status": "returned"}, {"status": "active", "due_before": on}]
+        totals = [loan_total_for_user(user, **kwargs) for kwargs in asked]
+        assert totals == list(expected), user
+        for kwargs, total in zip(asked, totals, strict=True):
+            tallies = scope_to_user(LoanTally.objects.all(), user)
+            if "status" in kwargs:
+                tallies = tallies.filter(status=kwargs["status"])
+            if "due_before" in kwargs:
+                tallies = tallies.filter(due_on__lt=on)
+            assert total == (tallies.aggregate(n=Sum("loans"))["n"] or 0)
+
+    of_none = UserFactory()
+    with django_assert_num_queries(1):  # their (no) memberships; no sum
+        assert loan_total_for_user(of_none, status="active") == 0
