@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
 from loans import selectors, services
@@ -167,21 +168,29 @@ def test_a_page_past_the_end_is_a_404(api, staff_of_org_a, loans):
 )
 def test_the_compiled_page_query_is_the_orms_own(staff_of_org_a, loans, filters, ordering, window):
     """selectors._JoinedPage compiles the joins once and only the page of ids per request: the SQL it runs
-    and the rows it gets (JSON decoded, dates as dates on SQLite too) are those of the ORM's query."""
+    is the ORM's (but for `= ANY(ARRAY(page))` on PostgreSQL) and the rows it gets (JSON decoded, dates as
+    dates on SQLite too) are those of the ORM's query."""
     queryset = selectors.loan_list_queryset(staff_of_org_a).filter(**filters).order_by(*ordering)
     columns = LoanListRows.shared().columns
     full = (*ordering, "pk", "items__id")
     ids = queryset.values("pk")[window]
-    orm = Loan.objects.order_by(*full).values_list(*columns, *selectors._PAGE_DETAIL_COLUMNS[1:])
+    orm = selectors._with_names(Loan.objects.order_by(*full)).values_list(*columns, *selectors._PAGE_DETAIL_COLUMNS[1:])
     orm = orm.filter(pk__in=ids)
     compiled = selectors._JoinedPage.get(full, tuple(columns), "default")
 
-    assert compiled.sql(queryset.values("pk")[window].query) == orm.query.sql_with_params()
+    sql, params = compiled.sql(queryset.values("pk")[window].query)
+    orm_sql, orm_params = orm.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        page = orm_sql[orm_sql.index("IN (SELECT") + 4 : orm_sql.rindex(") ORDER BY")]
+        orm_sql = orm_sql.replace(f"IN ({page})", f"= ANY(ARRAY({page}))")
+        assert "= ANY(ARRAY(SELECT" in sql
+    assert (sql, params) == (orm_sql, orm_params)
     rows = compiled.rows(queryset.values("pk")[window].query)
     assert [tuple(row) for row in rows] == list(orm)
     assert rows, "each case has rows"
     assert isinstance(rows[0][columns.index("reminder_offsets")], list)
     assert isinstance(rows[0][columns.index("due_on")], datetime.date)
+    assert rows[0][len(columns)] == Loan.objects.get(pk=rows[0][columns.index("id")]).participant.display_name
 
 
 def test_a_user_of_no_organisation_gets_an_empty_page_without_a_query(django_assert_num_queries, loans):
