@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 from django.utils import translation
 
+from backend.db import load_timestamps_in_c
 from organizations.models import Participant
 from organizations.selectors import scope_to_user, user_organization_ids
 
@@ -237,6 +238,7 @@ class _JoinedPage:
             return []
         compiler = self.query.get_compiler(self.alias)  # this thread's connection, for the converters
         with compiler.connection.cursor() as cursor:
+            load_timestamps_in_c(cursor)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         converters = compiler.get_converters(self.selected)

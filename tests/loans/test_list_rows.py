@@ -191,6 +191,9 @@ def test_the_compiled_page_query_is_the_orms_own(staff_of_org_a, loans, filters,
     assert isinstance(rows[0][columns.index("reminder_offsets")], list)
     assert isinstance(rows[0][columns.index("due_on")], datetime.date)
     assert rows[0][len(columns)] == Loan.objects.get(pk=rows[0][columns.index("id")]).participant.display_name
+    created_at = columns.index("created_at")  # parsed by psycopg's C loader on PostgreSQL: the same values
+    assert [row[created_at].tzinfo for row in rows] == [row[created_at].tzinfo for row in orm]
+    assert all(row[created_at].tzinfo is datetime.UTC for row in rows)
 
 
 def test_a_user_of_no_organisation_gets_an_empty_page_without_a_query(django_assert_num_queries, loans):
