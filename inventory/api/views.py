@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from backend.api.filters import narrowing_params
-from backend.api.rows import converters
+from backend.api.rows import converters, row_maker
 from organizations.api.base import TenantModelViewSet
 from organizations.permissions import Action
 
@@ -122,13 +122,10 @@ class DeviceListRows:
         self.fields = [(name, LIST_KEYS.get(name, name), serializer.fields[name]) for name in LIST_FIELDS]
 
     def render(self, rows) -> list[dict]:
-        fields = converters(self.fields)
+        make = row_maker(converters(self.fields))
         out = []
         for row in rows:
-            item = {}
-            for name, key, convert in fields:
-                value = row[key]
-                item[name] = convert(value) if convert is not None and value is not None else value
+            item = make(row)
             item["allowed_actions"] = allowed_actions(row["status"])
             out.append(item)
         return out

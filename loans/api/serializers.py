@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.api.fields import RelatedCharField
-from backend.api.rows import converters
+from backend.api.rows import converters, row_maker
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant
@@ -242,29 +242,18 @@ class LoanListRows:
         self.columns = [key for _name, key, _field in self.fields if key is not None]
         self.columns += [c for c in ("renewal_days", "max_renewals", "renewals_count") if c not in self.columns]
 
-    @staticmethod
-    def _row(row: dict, fields) -> dict:
-        item = {}
-        for name, key, convert in fields:
-            if key is None:
-                item[name] = None  # filled in by render, keeping the serializer's key order
-                continue
-            value = row[key]
-            item[name] = convert(value) if convert is not None and value is not None else value
-        return item
-
     def render(self, rows, details: dict[int, dict]) -> list[dict]:
         """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them."""
-        fields, item_fields = converters(self.fields), converters(self.item_fields)
+        make_loan, make_item = row_maker(converters(self.fields)), row_maker(converters(self.item_fields))
         on = today()
         site = settings.SITE_URL
         out = []
         for row in rows:
-            loan = self._row(row, fields)
+            loan = make_loan(row)  # the computed fields are None here, filled in below
             extra = details[row["id"]]
             loan["participant_name"] = extra["participant_name"]
             loan["policy_name"] = extra["policy_name"]
-            loan["items"] = [self._row(item, item_fields) for item in extra["items"]]
+            loan["items"] = [make_item(item) for item in extra["items"]]
             loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
             loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
