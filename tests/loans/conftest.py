@@ -38,6 +38,18 @@ def lend(org_a, policy_a, participant_a, staff_of_org_a):
     return lend
 
 
+@pytest.fixture
+def loan_of_org_b(org_b):
+    """An open loan of another organisation: what org A's staff must never see or count."""
+    return services.loan_checkout(
+        organization=org_b,
+        participant=ParticipantFactory(organization=org_b),
+        policy=LoanPolicyFactory(organization=org_b),
+        devices=[DeviceFactory(organization=org_b)],
+        by=None,
+    )
+
+
 def backdate(loan, *, due_days_ago: int, started_days_ago: int = 60):
     """Make a loan started long ago and due `due_days_ago` days ago (negative: in the future)."""
     import datetime
