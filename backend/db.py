@@ -1,5 +1,7 @@
 """Database helpers for the hot read paths."""
 
+import datetime
+
 from django.db.backends.utils import CursorWrapper
 
 
@@ -12,10 +14,10 @@ def load_timestamps_in_c(cursor: CursorWrapper) -> None:
     loader returns the same values (aware, `datetime.timezone.utc`). Anything else (SQLite, another
     session time zone) is left as Django has it.
     """
-    if cursor.db.vendor != "postgresql":
+    if cursor.db.vendor != "postgresql" or cursor.db.timezone is not datetime.UTC:  # USE_TZ, as Django's loader
         return
     raw = cursor.cursor
-    if raw.connection.info.parameter_status("TimeZone") != "UTC":
+    if not hasattr(raw, "adapters") or raw.connection.info.parameter_status("TimeZone") != "UTC":  # psycopg 3
         return
     from psycopg.types.datetime import TimestamptzLoader  # psycopg picks its C version of this class
 

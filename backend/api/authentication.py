@@ -28,8 +28,9 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = rows[0]
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        user._organization_roles = {row.member_of: row.role for row in rows if row.member_of is not None}
-        token = Token.from_db(User.objects.db, ["key", "user_id"], [key, user.pk])  # `created` read if asked for
+        roles = {row.lendwise_member_of: row.lendwise_role for row in rows if row.lendwise_member_of is not None}
+        user._organization_roles = roles
+        token = Token.from_db(Token.objects.db, ["key", "user_id"], [key, user.pk])  # `created` read if asked for
         token.user = user
         return user, token
 
@@ -45,12 +46,12 @@ def _token_query(alias: str) -> str:
         return f"{table}.{quote(model._meta.get_field(name).column)}"
 
     user_columns = ", ".join(f"u.{quote(field.column)}" for field in User._meta.concrete_fields)
-    return (
-        f"SELECT {user_columns}, {column('m', Membership, 'organization')} AS member_of,"
-        f" {column('m', Membership, 'role')} AS role"
+    user_pk = f"u.{quote(User._meta.pk.column)}"
+    return (  # the membership columns' aliases are prefixed: no clash with a user model's own fields
+        f"SELECT {user_columns}, {column('m', Membership, 'organization')} AS lendwise_member_of,"
+        f" {column('m', Membership, 'role')} AS lendwise_role"
         f" FROM {quote(Token._meta.db_table)} t"
-        f" INNER JOIN {quote(User._meta.db_table)} u ON {column('u', User, 'id')} = {column('t', Token, 'user')}"
-        f" LEFT OUTER JOIN {quote(Membership._meta.db_table)} m ON {column('m', Membership, 'user')} = "
-        f"{column('u', User, 'id')}"
+        f" INNER JOIN {quote(User._meta.db_table)} u ON {user_pk} = {column('t', Token, 'user')}"
+        f" LEFT OUTER JOIN {quote(Membership._meta.db_table)} m ON {column('m', Membership, 'user')} = {user_pk}"
         f" WHERE {column('t', Token, 'key')} = %s"
     )

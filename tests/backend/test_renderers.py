@@ -113,3 +113,26 @@ def test_bad_input_still_answers_in_json_naming_the_field(api, org_a, staff_of_o
 def test_a_format_the_api_does_not_speak_is_406(api, org_a, staff_of_org_a):
     response = api.as_user(staff_of_org_a).get("/api/v1/loans/", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
+
+
+def test_rounded_floats_as_the_reports_give_them_render_as_drf_renders_them():
+    """orjson and DRF print floats alike down to 1e-4; the reports' shares and ratios are rounded to one or
+    two decimals (reports.selectors), so every value they can give prints as DRF prints it."""
+    values = [round(n / 100, 2) for n in range(-2000, 100001, 7)] + [0.0, -0.0, 0.01, 0.1, 12.5]
+    assert JSONRenderer().render({"values": values}) == _drf({"values": values})
+
+
+def test_settings_off_drfs_defaults_take_drfs_path(monkeypatch):
+    data = {"a": float("nan")}
+    loose = JSONRenderer()
+    monkeypatch.setattr(loose, "strict", False)  # STRICT_JSON = False: DRF prints NaN
+    assert loose.render(data) == _drf_loose(data) == b'{"a":NaN}'
+    ascii_only = JSONRenderer()
+    monkeypatch.setattr(ascii_only, "ensure_ascii", True)  # UNICODE_JSON = False
+    assert ascii_only.render({"name": "Zoë"}) == b'{"name":"Zo\\u00eb"}'
+
+
+def _drf_loose(data):
+    renderer = renderers.JSONRenderer()
+    renderer.strict = False
+    return renderer.render(data)

@@ -193,3 +193,13 @@ def test_a_user_of_no_organisation_gets_an_empty_page_without_a_query(django_ass
     queryset = selectors.loan_list_queryset(nobody)
     with django_assert_num_queries(0):
         assert selectors.loan_page(queryset, LoanListRows.shared().columns, slice(0, 50)) == ([], {})
+
+
+def test_a_superuser_lists_every_organisations_loans_through_the_fast_path(api, loans, loan_of_org_b):
+    """The superuser's page query has no organisation condition at all: still the serializer's JSON."""
+    superuser = UserFactory(is_superuser=True)
+    response = api.as_user(superuser).get("/api/v1/loans/?page_size=500")
+    body = json.loads(response.content)
+    ids = [row["id"] for row in body["results"]]
+    assert body["count"] == len(loans) + 1 and loan_of_org_b.pk in ids
+    assert body["results"] == _expected(superuser, ids, response.wsgi_request)
