@@ -25,7 +25,6 @@ import os
 import platform
 import socket
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 
 import django  # noqa: E402
+
+from benchmarks.server import start_gunicorn  # noqa: E402
 
 django.setup()
 
@@ -173,43 +174,6 @@ def count_queries(path: str, case: Case) -> int:
     if response.status_code != 200:
         sys.exit(f"{case.method} {path}: {response.status_code} {response.content[:300]!r}")
     return len(queries)
-
-
-def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(gunicorn),
-        "backend.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--access-logfile",
-        "-",
-        "--error-logfile",
-        "-",
-    ]  # fmt: skip  (the Procfile's flags)
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _attempt in range(200):
-        if server.poll() is not None:
-            sys.exit(f"gunicorn did not start: see {log_path}")
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            probe.request("GET", "/healthz")
-            probe.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("gunicorn did not answer")
 
 
 def timed_requests(conn: http.client.HTTPConnection, case: Case, path: str, count: int) -> list[float]:
@@ -380,7 +344,9 @@ def main() -> None:
             args.port = probe.getsockname()[1]
     load_before = load_average()
     print(f"Timing on {connection.vendor} (load {load_before})...", file=sys.stderr)
-    server = start_gunicorn(args.port, Path(settings.VAR_DIR) / "bench-gunicorn.log")
+    server = start_gunicorn(
+        args.port, Path(settings.VAR_DIR) / "bench-gunicorn.log", cwd=ROOT, settings_module="benchmarks.settings"
+    )
     try:
         run_http(cases, args.port, args)
     finally:

@@ -15,7 +15,6 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 import django  # noqa: E402
+
+from benchmarks.server import start_gunicorn  # noqa: E402
 
 django.setup()
 
@@ -42,36 +43,6 @@ def staff_token() -> str:
         sys.exit("No seed_scale data in this database: run `python manage.py seed_scale` first.")
     staff = Membership.objects.filter(organization=org, role="staff", user__username__startswith="scale-").first()
     return Token.objects.get_or_create(user=staff.user)[0].key
-
-
-def serve(checkout: Path, port: int, log: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(gunicorn),
-        "backend.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--access-logfile",
-        "-",
-        "--error-logfile",
-        "-",
-    ]  # fmt: skip  (the Procfile's flags)
-    server = subprocess.Popen(command, cwd=checkout, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    for _attempt in range(200):
-        if server.poll() is not None:
-            sys.exit(f"gunicorn in {checkout} did not start: see {log}")
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            probe.request("GET", "/healthz")
-            probe.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"gunicorn in {checkout} did not answer")
 
 
 def timed(conn: http.client.HTTPConnection, path: str, headers: dict, count: int) -> list[float]:
@@ -99,7 +70,10 @@ def main() -> None:
     headers = {"Authorization": f"Token {staff_token()}"}
     var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
     logs = [var_dir / f"side-by-side-{i}.log" for i in range(2)]
-    servers = [serve(checkout.resolve(), args.port + i, logs[i]) for i, checkout in enumerate(args.checkouts)]
+    servers = [
+        start_gunicorn(args.port + i, logs[i], cwd=checkout.resolve(), settings_module="backend.settings")
+        for i, checkout in enumerate(args.checkouts)
+    ]
     try:
         conns = [http.client.HTTPConnection("127.0.0.1", args.port + i, timeout=120) for i in range(2)]
         for conn in conns:
