@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.choices import DeviceStatus
+from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import Device
 from loans.choices import ReturnCondition
 from loans.models import Cohort, LoanItem, LoanPolicy
@@ -86,6 +86,12 @@ class ParticipantCreateForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["display_name", "phone", "preferred_language", "sms_consent", "reference"]
+
+
+class WaitlistForm(forms.Form):
+    device_kind = forms.ChoiceField(label=_("Waiting for"), choices=[("", "---------"), *DeviceKind.choices])
+    offer_days = forms.IntegerField(label=_("Keep an offered device for (days)"), min_value=1, max_value=30, initial=3)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
 class PolicyForm(forms.Form):

@@ -4,11 +4,13 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from connectivity.selectors import codes_for_user, digicheques_for_user
 from inventory.models import Device
 from loans.choices import LoanStatus, WaitlistStatus
-from loans.models import Loan
+from loans.models import Loan, WaitlistEntry
 from loans.selectors import loans_for_user, waitlist_for_user
 from loans.services import today
+from messaging.selectors import messages_for_user
 from organizations.models import Grant, Participant
 from organizations.selectors import participants_for_user, staff_tasks_for_user, user_funder_ids
 
@@ -54,6 +56,68 @@ def desk_participants(user, query: str) -> QuerySet[Participant]:
     return queryset.prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans")).order_by(
         "display_name", "id"
     )
+
+
+PAST_LOANS_SHOWN = 10
+MESSAGES_SHOWN = 10
+
+
+def desk_participant(user, participant_id: int, *, on: datetime.date | None = None) -> dict | None:
+    """One participant at the counter: their loans, place in the waiting lists, internet codes,
+    digicheques, last SMS and open tasks. None when the person is not in the user's organisations.
+
+    A fixed number of queries however many loans the person has had (a test pins it).
+    """
+    participant = participants_for_user(user).select_related("organization").filter(pk=participant_id).first()
+    if participant is None:
+        return None
+    on = on or today()
+    loans = loans_for_user(user).filter(participant=participant)  # items and devices prefetched
+    waitlist = list(
+        waitlist_for_user(user)
+        .filter(participant=participant)
+        .select_related("offered_device")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )
+    return {
+        "participant": participant,
+        "today": on,
+        "open_loans": list(loans.filter(status=LoanStatus.ACTIVE).order_by("due_on", "id")),
+        "past_loans": list(loans.exclude(status=LoanStatus.ACTIVE).order_by("-closed_at", "-id")[:PAST_LOANS_SHOWN]),
+        "waitlist": _with_places(waitlist),
+        "codes": list(codes_for_user(user).filter(participant=participant).order_by("-assigned_at", "-id")),
+        "digicheques": list(
+            digicheques_for_user(user).filter(participant=participant).order_by("-issued_at", "-id")[:LIST_LIMIT]
+        ),
+        "sms": list(
+            messages_for_user(user).filter(participant=participant).order_by("-created_at", "-id")[:MESSAGES_SHOWN]
+        ),
+        "tasks": list(
+            staff_tasks_for_user(user).filter(participant=participant, done_at__isnull=True).order_by("due_on", "id")
+        ),
+    }
+
+
+def _with_places(entries: list[WaitlistEntry]) -> list[WaitlistEntry]:
+    """Set `place` (1 = next to be offered) on the entries still waiting, in one query: the line is
+    everyone of the organisation waiting for that kind, first come first offered, as the offers go."""
+    waiting = [entry for entry in entries if entry.status == WaitlistStatus.WAITING]
+    if waiting:
+        lines: dict[tuple[int, str], list[int]] = {}
+        line_rows = (
+            WaitlistEntry.objects.filter(
+                status=WaitlistStatus.WAITING,
+                organization_id__in={entry.organization_id for entry in waiting},
+                device_kind__in={entry.device_kind for entry in waiting},
+            )
+            .order_by("created_at", "id")
+            .values_list("organization_id", "device_kind", "id")
+        )
+        for organization_id, kind, entry_id in line_rows:
+            lines.setdefault((organization_id, kind), []).append(entry_id)
+        for entry in waiting:
+            entry.place = lines[(entry.organization_id, entry.device_kind)].index(entry.pk) + 1
+    return entries
 
 
 def devices_by_ids(user, ids: list[int], org_ids: list[int] | None) -> list[Device]:

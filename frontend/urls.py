@@ -18,6 +18,13 @@ urlpatterns = [
     path("desk/loans/<int:loan_id>/agreement.pdf", desk.loan_agreement, name="loan-agreement"),
     path("desk/loans/<int:loan_id>/renew", desk.loan_renew_view, name="loan-renew"),
     path("desk/participants/", desk.participants, name="participants"),
+    path("desk/participants/<int:participant_id>/", desk.participant_detail, name="participant"),
+    path("desk/participants/<int:participant_id>/waitlist", desk.participant_waitlist_add, name="participant-waitlist"),
+    path(
+        "desk/participants/<int:participant_id>/waitlist/<int:entry_id>/cancel",
+        desk.participant_waitlist_cancel,
+        name="participant-waitlist-cancel",
+    ),
     path("desk/labels/", desk.labels, name="labels"),
     path("funder/", funder.funder_home, name="funder"),
 ]

@@ -1,4 +1,5 @@
-"""The staff desk at /desk/: today, check out in three steps, check in, renew, search, labels.
+"""The staff desk at /desk/: today, check out in three steps, check in, renew, search, one participant
+(with their place in the waiting lists), labels.
 
 Plain forms, no JavaScript needed. Every read goes through scoped selectors; every write calls the
 loans service that owns it, so a refused action writes nothing and its message shows next to the field.
@@ -14,13 +15,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backend.api.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.labels import render_labels
 from loans import documents
-from loans.services import loan_checkout, loan_renew, loan_return
+from loans.selectors import waitlist_for_user
+from loans.services import loan_checkout, loan_renew, loan_return, waitlist_add, waitlist_cancel
 from organizations.models import Participant
 from organizations.permissions import Action, can
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
@@ -35,6 +38,7 @@ from ..forms import (
     ParticipantCreateForm,
     ParticipantSearchForm,
     PolicyForm,
+    WaitlistForm,
     writable_organization_ids,
 )
 
@@ -55,6 +59,11 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _form_status(request) -> int:
+    """A form shown again after a POST carries errors next to its fields: 400, so that scripts see it too."""
+    return 400 if request.method == "POST" else 200
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -87,13 +96,34 @@ def _checkout_devices(request) -> list:
     return devices
 
 
+def _chosen_participant(request, organization_id: int | None = None) -> Participant | None:
+    """The person named by `?participant=` (checkout started from their page), if the user sees them."""
+    participant_id = request.GET.get("participant", "")
+    if not participant_id.isdigit():
+        return None
+    queryset = participants_for_user(request.user).filter(pk=participant_id, is_active=True)
+    if organization_id is not None:
+        queryset = queryset.filter(organization_id=organization_id)
+    return queryset.first()
+
+
 @member_required
 def checkout_device(request: HttpRequest) -> HttpResponse:
+    """Step 1. Started from a participant's page, step 2 is skipped for a device of their organisation."""
     form = DeviceTagsForm(request.POST or None, user=request.user, initial={"tags": request.GET.get("tags", "")})
     if request.method == "POST" and form.is_valid():
-        query = urlencode({"devices": ",".join(str(d.pk) for d in form.devices)})
-        return redirect(f"{reverse('frontend:checkout-participant')}?{query}")
-    return render(request, "frontend/desk/checkout_device.html", {"form": form, "step": 1, "active": "checkout"})
+        devices = ",".join(str(d.pk) for d in form.devices)
+        participant = _chosen_participant(request, form.devices[0].organization_id)
+        if participant is not None:
+            query = urlencode({"devices": devices, "participant": participant.pk})
+            return redirect(f"{reverse('frontend:checkout-policy')}?{query}")
+        return redirect(f"{reverse('frontend:checkout-participant')}?{urlencode({'devices': devices})}")
+    return render(
+        request,
+        "frontend/desk/checkout_device.html",
+        {"form": form, "participant": _chosen_participant(request), "step": 1, "active": "checkout"},
+        status=_form_status(request),
+    )
 
 
 @member_required
@@ -122,6 +152,7 @@ def checkout_participant(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/desk/checkout_participant.html",
         {"devices": devices, "search": search, "results": results, "create": create, "step": 2, "active": "checkout"},
+        status=_form_status(request),
     )
 
 
@@ -164,6 +195,7 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/desk/checkout_policy.html",
         {"devices": devices, "participant": participant, "form": form, "step": 3, "active": "checkout"},
+        status=_form_status(request),
     )
 
 
@@ -238,7 +270,9 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 % {"tag": item.device.asset_tag, "name": item.loan.participant.display_name},
             )
             return redirect("frontend:checkin")
-    return render(request, "frontend/desk/checkin.html", {"form": form, "active": "checkin"})
+    return render(
+        request, "frontend/desk/checkin.html", {"form": form, "active": "checkin"}, status=_form_status(request)
+    )
 
 
 # --- participants, labels ----------------------------------------------------------------------------
@@ -260,9 +294,104 @@ def participants(request: HttpRequest) -> HttpResponse:
     )
 
 
+SMS_ABOUT = {
+    "loan_reminder": gettext_lazy("Reminder of the due date"),
+    "loan_confirmation": gettext_lazy("Loan confirmation"),
+    "waitlist_offer": gettext_lazy("Waiting-list offer"),
+    "code_delivery": gettext_lazy("Internet code"),
+}
+
+
+def _participant_page(request, participant_id: int, *, waitlist_form=None, status: int = 200) -> HttpResponse:
+    context = selectors.desk_participant(request.user, participant_id)
+    if context is None:
+        raise Http404
+    participant = context["participant"]
+    for message in context["sms"]:
+        message.about = SMS_ABOUT.get(message.template, message.template)
+    return render(
+        request,
+        "frontend/desk/participant.html",
+        {
+            **context,
+            "can_change": can(request.user, participant.organization_id, Action.CHANGE),
+            "waitlist_form": waitlist_form or WaitlistForm(),
+            "active": "participants",
+        },
+        status=status,
+    )
+
+
+@member_required
+def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
+    return _participant_page(request, participant_id)
+
+
+def _participant_or_404(request, participant_id: int) -> Participant:
+    participant = participants_for_user(request.user).select_related("organization").filter(pk=participant_id).first()
+    if participant is None or not can(request.user, participant.organization_id, Action.CHANGE):
+        raise Http404
+    return participant
+
+
+@require_POST
+@member_required
+def participant_waitlist_add(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """Put the person in line for a device kind; a device of that kind on the shelf is offered at once."""
+    participant = _participant_or_404(request, participant_id)
+    form = WaitlistForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = waitlist_add(
+                organization=participant.organization,
+                participant=participant,
+                device_kind=form.cleaned_data["device_kind"],
+                offer_days=form.cleaned_data["offer_days"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except DomainError as error:
+            for field, errors in (error.fields or {"__all__": [error.message]}).items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            if entry.offered_device_id:
+                messages.success(
+                    request,
+                    _("%(tag)s is free now: it is kept for %(name)s until %(date)s.")
+                    % {
+                        "tag": entry.offered_device.asset_tag,
+                        "name": participant.display_name,
+                        "date": entry.offer_expires_on.strftime("%d/%m/%Y"),
+                    },
+                )
+            else:
+                messages.success(request, _("Added to the waiting list."))
+            return redirect("frontend:participant", participant_id=participant.pk)
+    return _participant_page(request, participant.pk, waitlist_form=form, status=400)
+
+
+@require_POST
+@member_required
+def participant_waitlist_cancel(request: HttpRequest, participant_id: int, entry_id: int) -> HttpResponse:
+    participant = _participant_or_404(request, participant_id)
+    entry = waitlist_for_user(request.user).filter(pk=entry_id, participant=participant).first()
+    if entry is None:
+        raise Http404
+    try:
+        waitlist_cancel(entry=entry, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Taken off the waiting list."))
+    return redirect("frontend:participant", participant_id=participant.pk)
+
+
 @member_required
 def labels(request: HttpRequest) -> HttpResponse:
     form = LabelsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         return _pdf(render_labels(form.devices), "labels.pdf")
-    return render(request, "frontend/desk/labels.html", {"form": form, "active": "labels"})
+    return render(
+        request, "frontend/desk/labels.html", {"form": form, "active": "labels"}, status=_form_status(request)
+    )

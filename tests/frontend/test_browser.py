@@ -278,3 +278,13 @@ def test_the_desk_has_no_serious_accessibility_violations(new_page, site, lendin
     for path in ("/desk/checkin/", "/desk/participants/?q=youssef", "/desk/labels/"):
         page.goto(f"{site}{path}")
         assert serious_violations(page) == [], path
+    page.goto(f"{site}/desk/participants/?q=youssef")
+    page.click("a:has-text('Youssef Benali')")  # from the search results to the person's page
+    page.wait_for_selector("#waitlist-form")
+    assert serious_violations(page) == [], "participant"
+    page.select_option("#id_device_kind", "tablet")
+    page.fill("#id_offer_days", "0")
+    page.click("#waitlist-form button[type=submit]")
+    page.wait_for_selector("#id_offer_days_error")
+    assert serious_violations(page) == [], "participant with a form error"
+    screenshot(page, "desk-participant-error")

@@ -125,7 +125,7 @@ def test_a_scanned_label_url_finds_the_device(staff_of_org_a, org_a):
 )
 def test_an_unknown_tag_is_an_error_next_to_the_field_in_my_language(staff_of_org_a, language, message):
     response = login(staff_of_org_a, language).post("/desk/checkout/", {"tags": "NOPE"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert message in html
     assert 'id="id_tags_error"' in html and 'aria-invalid="true"' in html
@@ -151,7 +151,7 @@ def test_a_bad_new_participant_writes_nothing(staff_of_org_a, org_a):
     response = login(staff_of_org_a).post(
         f"/desk/checkout/participant/?devices={device.pk}", {"display_name": "", "phone": "not a phone"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_display_name_error"' in html and 'id="id_phone_error"' in html
     assert Participant.objects.count() == before
@@ -166,7 +166,7 @@ def test_another_organisations_participant_or_policy_is_refused(staff_of_org_a, 
     response = client.post(
         f"/desk/checkout/policy/?devices={device.pk}&participant={participant_a.pk}", {"policy": foreign_policy.pk}
     )
-    assert response.status_code == 200 and 'id="id_policy_error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="id_policy_error"' in response.content.decode()
     assert not Loan.objects.exists()
 
 
