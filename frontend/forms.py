@@ -88,6 +88,25 @@ class ParticipantCreateForm(forms.ModelForm):
         fields = ["display_name", "phone", "preferred_language", "sms_consent", "reference"]
 
 
+class ParticipantEditForm(forms.ModelForm):
+    """The details staff correct at the counter: a new phone, consent given or withdrawn, a file number.
+    Age band and gender are asked only for the funders' figures, and may stay empty."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "display_name",
+            "phone",
+            "preferred_language",
+            "sms_consent",
+            "reference",
+            "note",
+            "age_band",
+            "gender",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
 class WaitlistForm(forms.Form):
     device_kind = forms.ChoiceField(label=_("Waiting for"), choices=[("", "---------"), *DeviceKind.choices])
     offer_days = forms.IntegerField(label=_("Keep an offered device for (days)"), min_value=1, max_value=30, initial=3)

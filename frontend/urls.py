@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/loans/<int:loan_id>/renew", desk.loan_renew_view, name="loan-renew"),
     path("desk/participants/", desk.participants, name="participants"),
     path("desk/participants/<int:participant_id>/", desk.participant_detail, name="participant"),
+    path("desk/participants/<int:participant_id>/edit", desk.participant_edit, name="participant-edit"),
     path("desk/participants/<int:participant_id>/waitlist", desk.participant_waitlist_add, name="participant-waitlist"),
     path(
         "desk/participants/<int:participant_id>/waitlist/<int:entry_id>/cancel",

@@ -201,4 +201,12 @@ STAFF = {
     ),
     "Added to the waiting list.": ("Op de wachtlijst gezet.", "Inscrit sur la liste d'attente."),
     "Taken off the waiting list.": ("Van de wachtlijst gehaald.", "Retiré de la liste d'attente."),
+    "Change details": ("Gegevens wijzigen", "Modifier les données"),
+    "Save": ("Bewaren", "Enregistrer"),
+    "Cancel": ("Annuleren", "Annuler"),
+    "Saved.": ("Bewaard.", "Enregistré."),
+    "This participant is no longer active: their details cannot be changed.": (
+        "Deze deelnemer is niet meer actief: de gegevens kunnen niet meer gewijzigd worden.",
+        "Ce participant n'est plus actif : ses données ne peuvent plus être modifiées.",
+    ),
 }

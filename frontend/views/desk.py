@@ -27,6 +27,7 @@ from loans.services import loan_checkout, loan_renew, loan_return, waitlist_add,
 from organizations.models import Participant
 from organizations.permissions import Action, can
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
+from organizations.services import participant_lock_if_active
 from privacy.choices import ConsentChannel
 from privacy.services import consent_note_change
 
@@ -36,6 +37,7 @@ from ..forms import (
     DeviceTagsForm,
     LabelsForm,
     ParticipantCreateForm,
+    ParticipantEditForm,
     ParticipantSearchForm,
     PolicyForm,
     WaitlistForm,
@@ -59,6 +61,13 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _errors_on_form(form, error: DomainError) -> None:
+    """A service's refusal shown on the field it names, else above the form."""
+    for field, errors in (error.fields or {"__all__": [error.message]}).items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def _form_status(request) -> int:
@@ -185,9 +194,7 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except DomainError as error:
-            for field, errors in (error.fields or {"__all__": [error.message]}).items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            _errors_on_form(form, error)
         else:
             messages.success(request, _("Loan saved. Print the agreement and give it to the participant."))
             return redirect(f"{reverse('frontend:loan', args=[loan.pk])}?new=1")
@@ -334,6 +341,31 @@ def _participant_or_404(request, participant_id: int) -> Participant:
     return participant
 
 
+@member_required
+def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """Correct a person's details; a change of SMS consent is kept as a consent record, as in the API."""
+    participant = _participant_or_404(request, participant_id)
+    consent_before = participant.sms_consent
+    form = ParticipantEditForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Under the lock the retention run takes: an anonymised person is never given their data back.
+            active = participant_lock_if_active(participant)
+            if active:
+                form.save()
+                consent_note_change(participant=participant, was=consent_before, by=request.user)
+        if active:
+            messages.success(request, _("Saved."))
+            return redirect("frontend:participant", participant_id=participant.pk)
+        form.add_error(None, _("This participant is no longer active: their details cannot be changed."))
+    return render(
+        request,
+        "frontend/desk/participant_edit.html",
+        {"form": form, "participant": participant, "active": "participants"},
+        status=_form_status(request),
+    )
+
+
 @require_POST
 @member_required
 def participant_waitlist_add(request: HttpRequest, participant_id: int) -> HttpResponse:
@@ -351,9 +383,7 @@ def participant_waitlist_add(request: HttpRequest, participant_id: int) -> HttpR
                 by=request.user,
             )
         except DomainError as error:
-            for field, errors in (error.fields or {"__all__": [error.message]}).items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            _errors_on_form(form, error)
         else:
             if entry.offered_device_id:
                 messages.success(

@@ -288,3 +288,8 @@ def test_the_desk_has_no_serious_accessibility_violations(new_page, site, lendin
     page.wait_for_selector("#id_offer_days_error")
     assert serious_violations(page) == [], "participant with a form error"
     screenshot(page, "desk-participant-error")
+    page.click("a:has-text('Change details')")
+    page.fill("#id_phone", "12345")
+    page.click("#participant-form button[type=submit]")
+    page.wait_for_selector("#id_phone_error")
+    assert serious_violations(page) == [], "participant's details with a form error"

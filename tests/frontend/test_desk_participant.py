@@ -287,3 +287,80 @@ def test_the_waiting_list_place_counts_only_earlier_people_waiting_for_that_kind
     assert served.pk < mine.pk
     html = login(staff_of_org_a).get(page(participant_a)).content.decode()
     assert "Waiting: number 2 in line" in html
+
+
+def test_staff_correct_a_phone_and_consent_and_the_consent_change_is_recorded(staff_of_org_a, participant_a):
+    from privacy.models import ConsentRecord
+
+    participant_a.sms_consent = False
+    participant_a.save()
+    client = login(staff_of_org_a)
+    assert "Change details" in client.get(page(participant_a)).content.decode()
+    data = {
+        "display_name": "  Marc D.  ",
+        "phone": "0470 12 34 56",
+        "preferred_language": "nl",
+        "sms_consent": "on",
+        "reference": "F-12",
+        "note": "New phone since November",
+        "age_band": "",
+        "gender": "",
+    }
+
+    response = client.post(f"{page(participant_a)}edit", data)
+
+    assert response.status_code == 302 and response["Location"] == page(participant_a)
+    participant_a.refresh_from_db()
+    assert (participant_a.display_name, participant_a.phone.as_e164, participant_a.preferred_language) == (
+        "Marc D.",
+        "+32470123456",
+        "nl",
+    )
+    assert participant_a.sms_consent and participant_a.reference == "F-12"
+    record = ConsentRecord.objects.get(participant=participant_a)
+    assert record.given is True and record.recorded_by == staff_of_org_a
+    client.post(f"{page(participant_a)}edit", {**data, "note": "only the note"})
+    assert ConsentRecord.objects.filter(participant=participant_a).count() == 1  # consent did not change
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"phone": "12345"}, "phone", "valid phone number"),
+        ({"display_name": "   "}, "display_name", "This field is required."),
+        ({"display_name": "x" * 81}, "display_name", "at most 80 characters"),
+        ({"preferred_language": "de"}, "preferred_language", "Select a valid choice"),
+        ({"age_band": "ancient"}, "age_band", "Select a valid choice"),
+    ],
+)
+def test_bad_details_are_a_400_next_to_the_field_and_change_nothing(
+    staff_of_org_a, participant_a, changes, field, message
+):
+    data = {"display_name": "Marc", "phone": "", "preferred_language": "fr", "reference": "", "note": "", **changes}
+    response = login(staff_of_org_a).post(f"{page(participant_a)}edit", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html and message in html
+    participant_a.refresh_from_db()
+    assert participant_a.display_name == "Marc Dubois" and participant_a.preferred_language == "fr"
+
+
+def test_another_organisations_participant_cannot_be_edited(staff_of_org_a, org_b):
+    stranger = ParticipantFactory(organization=org_b, display_name="Stranger")
+    client = login(staff_of_org_a)
+    assert client.get(f"{page(stranger)}edit").status_code == 404
+    assert (
+        client.post(f"{page(stranger)}edit", {"display_name": "Changed", "preferred_language": "fr"}).status_code == 404
+    )
+    stranger.refresh_from_db()
+    assert stranger.display_name == "Stranger"
+
+
+def test_an_anonymised_person_is_not_given_their_details_back(staff_of_org_a, org_a):
+    gone = ParticipantFactory(organization=org_a, display_name="Anonymised", phone="", is_active=False)
+    data = {"display_name": "Marc Dubois", "phone": "0470 12 34 56", "preferred_language": "fr"}
+    response = login(staff_of_org_a).post(f"{page(gone)}edit", data)
+    assert response.status_code == 400
+    assert "This participant is no longer active" in response.content.decode()
+    gone.refresh_from_db()
+    assert gone.display_name == "Anonymised" and not gone.phone
