@@ -115,8 +115,9 @@ def _with_places(entries: list[WaitlistEntry]) -> list[WaitlistEntry]:
         )
         for organization_id, kind, entry_id in line_rows:
             lines.setdefault((organization_id, kind), []).append(entry_id)
-        for entry in waiting:
-            entry.place = lines[(entry.organization_id, entry.device_kind)].index(entry.pk) + 1
+        for entry in waiting:  # offered or cancelled between the two reads: no place
+            line = lines.get((entry.organization_id, entry.device_kind), [])
+            entry.place = line.index(entry.pk) + 1 if entry.pk in line else None
     return entries
 
 

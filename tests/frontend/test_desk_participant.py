@@ -364,3 +364,12 @@ def test_an_anonymised_person_is_not_given_their_details_back(staff_of_org_a, or
     assert "This participant is no longer active" in response.content.decode()
     gone.refresh_from_db()
     assert gone.display_name == "Anonymised" and not gone.phone
+
+
+def test_an_entry_offered_between_the_two_reads_shows_its_status_without_a_place(staff_of_org_a, org_a, participant_a):
+    from frontend.selectors import _with_places
+
+    entry = WaitlistEntry.objects.create(organization=org_a, participant=participant_a, device_kind="laptop")
+    read_before = WaitlistEntry.objects.get(pk=entry.pk)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.CANCELLED)
+    assert _with_places([read_before])[0].place is None
