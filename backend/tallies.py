@@ -1,7 +1,7 @@
 """Trigger-kept tallies: a count table per key (organisation, status...) that the database keeps exact as rows
 of a table are inserted, deleted or change key, so a list can read its total instead of counting rows.
 
-Used by migrations (inventory 0004 and 0006, loans 0004). PostgreSQL gets statement-level triggers with
+Used by migrations (inventory 0004 and 0006, loans 0004 and 0005). PostgreSQL gets statement-level triggers with
 transition tables: each INSERT/UPDATE/DELETE statement adds the difference between its new and old rows,
 grouped by key (a bulk import of 100k rows costs one grouped write; an UPDATE that changes no key nets to
 nothing and writes nothing). SQLite, which has no transition tables, gets row-level triggers.
@@ -58,9 +58,12 @@ END $$"""
     return create, drop
 
 
-def _sqlite(table: str, tally: str, keys: list[str], count: str, *, deltas: bool = False):
-    """(create, drop) statements of the row-level triggers; `deltas`: insert-only rows, else upserts."""
+def _sqlite(table: str, tally: str, keys: list[str], count: str, *, deltas: bool = False, watch=None):
+    """(create, drop) statements of the row-level triggers; `deltas`: insert-only rows, else upserts.
+    `watch`: the columns whose UPDATE can change a key (default the keys): a key that is a generated column
+    changes when the columns it is computed from are updated, and SQLite's UPDATE OF names only those."""
     columns = ", ".join(keys)
+    watched = ", ".join(watch or keys)
     changed = " OR ".join(f"NEW.{k} <> OLD.{k}" for k in keys)
     if deltas:
         prefix = f"{table}_deltas"
@@ -80,21 +83,24 @@ def _sqlite(table: str, tally: str, keys: list[str], count: str, *, deltas: bool
     create = [
         f"CREATE TRIGGER {prefix}_insert AFTER INSERT ON {table} BEGIN {add} END",
         f"CREATE TRIGGER {prefix}_delete AFTER DELETE ON {table} BEGIN {remove} END",
-        f"CREATE TRIGGER {prefix}_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} BEGIN {remove} {add} END",
+        f"CREATE TRIGGER {prefix}_update AFTER UPDATE OF {watched} ON {table} WHEN {changed} BEGIN {remove} {add} END",
     ]
     drop = [f"DROP TRIGGER IF EXISTS {prefix}_{op}" for op in ("insert", "delete", "update")]
     return create, drop
 
 
-def tally_triggers(vendor: str, *, table: str, tally: str, keys: list[str], count: str, deltas: bool = False):
+def tally_triggers(
+    vendor: str, *, table: str, tally: str, keys: list[str], count: str, deltas: bool = False, watch=None
+):
     """(create, drop): the statements that create the triggers keeping `tally` exact for `table` and fill it
     from the table's rows, and those that drop them and empty it. A tally is unique on `keys`, counting in
     `count`, its rows updated in place; with `deltas`, an insert-only tally (an id, `keys`, `count`) that
-    gets a row of +n/-n per change and is folded by compact_deltas."""
+    gets a row of +n/-n per change and is folded by compact_deltas. `watch`: see _sqlite (PostgreSQL's
+    statement-level triggers see every UPDATE, generated columns included)."""
     if vendor == "postgresql":
         create, drop = _postgres(table, tally, keys, count, deltas=deltas)
     elif vendor == "sqlite":
-        create, drop = _sqlite(table, tally, keys, count, deltas=deltas)
+        create, drop = _sqlite(table, tally, keys, count, deltas=deltas, watch=watch)
     else:
         raise NotImplementedError(f"tally triggers exist for PostgreSQL and SQLite only, not {vendor}")
     columns = ", ".join(keys)
@@ -108,12 +114,12 @@ def run(schema_editor, statements: list[str]) -> None:
             cursor.execute(statement)
 
 
-def tally_operations(*, table: str, tally: str, keys: list[str], count: str, deltas: bool = False):
+def tally_operations(*, table: str, tally: str, keys: list[str], count: str, deltas: bool = False, watch=None):
     """A migration's (forwards, backwards) RunPython functions for tally_triggers."""
 
     def statements(schema_editor) -> tuple[list[str], list[str]]:
         vendor = schema_editor.connection.vendor
-        return tally_triggers(vendor, table=table, tally=tally, keys=keys, count=count, deltas=deltas)
+        return tally_triggers(vendor, table=table, tally=tally, keys=keys, count=count, deltas=deltas, watch=watch)
 
     def forwards(apps, schema_editor):
         run(schema_editor, statements(schema_editor)[0])

@@ -10,7 +10,8 @@ from .services import today
 
 class LoanFilter(FilterSet):
     overdue = StrictBooleanFilter(
-        method="filter_overdue", label=_("Overdue (open, due before today in Europe/Brussels)")
+        method="filter_overdue",
+        label=_("Overdue (open, due date and grace days passed before today in Europe/Brussels)"),
     )
     open = StrictBooleanFilter(method="filter_open", label=_("Open"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
@@ -25,8 +26,8 @@ class LoanFilter(FilterSet):
         if value is None:
             return queryset
         if value:
-            # Ordered by due date so PostgreSQL walks the partial index loan_open_due_id in order.
-            return queryset.overdue(on=today()).order_by("due_on", "id")
+            # Ordered by the last day of grace so PostgreSQL walks the partial index loan_open_overdue_id in order.
+            return queryset.overdue(on=today()).order_by("overdue_after", "id")
         return queryset.exclude(pk__in=Loan.objects.overdue(on=today()).values("pk"))
 
     def filter_open(self, queryset, name, value):

@@ -3,7 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -104,13 +104,32 @@ class Cohort(models.Model):
         return self.name
 
 
+class DatePlusDays(Func):
+    """A date plus a whole number of days, computed by the database (PostgreSQL and SQLite): immutable, so
+    it can define a stored generated column."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL: date + integer is a date
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s::integer)", arg_joiner=" + ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '+' || ", **extra_context
+        )
+
+
 class LoanQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=LoanStatus.ACTIVE)
 
     def overdue(self, *, on: datetime.date):
-        """Open loans whose due date is before `on` (a calendar date in the organisation's time zone)."""
-        return self.open().filter(due_on__lt=on)
+        """Open loans overdue on `on` (a calendar date in the organisation's time zone): the due date and
+        the loan's grace days have passed (`overdue_after` < on)."""
+        return self.open().filter(overdue_after__lt=on)
 
 
 class Loan(models.Model):
@@ -139,6 +158,15 @@ class Loan(models.Model):
     fee_period = models.CharField(_("fee period"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.MONTH)
     deposit_amount = models.DecimalField(_("deposit (EUR)"), max_digits=8, decimal_places=2, default=0)
     grace_days = models.PositiveSmallIntegerField(_("grace days"), default=0)
+    # The last day of grace: the loan is overdue from the next day on. Kept by the database (a stored generated
+    # column), so no write path can leave it behind its due date; the overdue filter, its index and the tallies
+    # read it.
+    overdue_after = models.GeneratedField(
+        expression=DatePlusDays("due_on", "grace_days"),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("overdue after"),
+    )
     reminder_offsets = models.JSONField(_("reminder days"), default=default_reminder_offsets)
     follow_up_after_days = models.PositiveSmallIntegerField(_("follow-up after days overdue"), default=14)
     wipe_on_return = models.BooleanField(_("wipe returned devices"), default=False)
@@ -165,7 +193,7 @@ class Loan(models.Model):
     agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["overdue_after"])  # derived from due_on and grace_days
 
     objects = LoanQuerySet.as_manager()
 
@@ -185,9 +213,11 @@ class Loan(models.Model):
             ),
         ]
         indexes = [
-            # The overdue filter and the reminder scan read only open loans by due date.
+            # The overdue filter reads only open loans by the day their grace ends; the reminder scan by due date.
             models.Index(
-                fields=["organization", "due_on", "id"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due_id"
+                fields=["organization", "overdue_after", "id"],
+                condition=Q(status=LoanStatus.ACTIVE),
+                name="loan_open_overdue_id",
             ),
             models.Index(fields=["due_on"], condition=Q(status=LoanStatus.ACTIVE), name="loan_open_due_all"),
             models.Index(fields=["organization", "-started_on"], name="loan_org_started"),
@@ -199,26 +229,26 @@ class Loan(models.Model):
 
 
 class LoanTally(models.Model):
-    """How many loans each organisation has per status and due date, kept exact by database triggers on the
-    loan table (migration 0004). The loan list reads its totals here (all loans, one status, open, overdue)
-    instead of counting up to a million rows on every page."""
+    """How many loans each organisation has per status and last day of grace (`Loan.overdue_after`), kept
+    exact by database triggers on the loan table (migrations 0004, 0005). The loan list reads its totals here
+    (all loans, one status, open, overdue) instead of counting up to a million rows on every page."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
     status = models.CharField(_("status"), max_length=12, choices=LoanStatus.choices)
-    due_on = models.DateField(_("due date"))
+    overdue_after = models.DateField(_("overdue after"))
     loans = models.BigIntegerField(_("loans"), default=0)
 
     class Meta:
         verbose_name = _("loan tally")
         verbose_name_plural = _("loan tallies")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "status", "due_on"], name="loan_tally_unique"),
+            models.UniqueConstraint(fields=["organization", "status", "overdue_after"], name="loan_tally_unique"),
         ]
 
     def __str__(self):
-        return f"{self.organization_id} {self.status} {self.due_on}: {self.loans}"
+        return f"{self.organization_id} {self.status} {self.overdue_after}: {self.loans}"
 
 
 class LoanItem(models.Model):

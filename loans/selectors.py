@@ -86,7 +86,7 @@ def loan_public_payload(loan: Loan) -> dict:
         "status_label": status_label,
         "started_on": loan.started_on.isoformat(),
         "due_on": loan.due_on.isoformat(),
-        "is_overdue": is_open and loan.due_on < today(),
+        "is_overdue": is_open and loan.overdue_after < today(),
         "renewals_left": renewals_left(loan) if is_open and loan.renewal_days else 0,
         "items": items,
         "organization": {
@@ -134,8 +134,9 @@ def loan_list_queryset(user) -> QuerySet[Loan]:
 
 
 def loan_total_for_user(user, *, status: str | None = None, due_before=None) -> int:
-    """How many loans of the user's organisations have `status` (any when None) and, when given, a due
-    date before `due_before`: summed from the trigger-kept tallies (exact; pinned equal to COUNT by tests).
+    """How many loans of the user's organisations have `status` (any when None) and, when given, a last
+    day of grace (`Loan.overdue_after`: due date plus grace days) before `due_before`: summed from the
+    trigger-kept tallies (exact; pinned equal to COUNT by tests).
 
     Every list request asks this, so it is one raw query whose text is written once per shape
     (_tally_sum_sql); the ORM's aggregate took 0.7 ms to build. Scoped as scope_to_user scopes."""
@@ -156,17 +157,18 @@ def loan_total_for_user(user, *, status: str | None = None, due_before=None) -> 
 
 @lru_cache(maxsize=64)
 def _tally_sum_sql(alias: str, organizations: int | None, status: bool, due_before: bool) -> str:
-    """SUM(loans) over the tallies of `organizations` organisations (None: all), with the status and due-date
-    conditions when asked for; parameters in that order."""
+    """SUM(loans) over the tallies of `organizations` organisations (None: all), with the status and
+    overdue-date conditions when asked for; parameters in that order."""
     quote = connections[alias].ops.quote_name
-    column = {name: quote(LoanTally._meta.get_field(name).column) for name in ("organization", "status", "due_on")}
+    fields = ("organization", "status", "overdue_after")
+    column = {name: quote(LoanTally._meta.get_field(name).column) for name in fields}
     where = []
     if organizations is not None:
         where.append(f"{column['organization']} IN ({', '.join(['%s'] * organizations)})")
     if status:
         where.append(f"{column['status']} = %s")
     if due_before:
-        where.append(f"{column['due_on']} < %s")
+        where.append(f"{column['overdue_after']} < %s")
     loans = quote(LoanTally._meta.get_field("loans").column)
     return f"SELECT SUM({loans}) FROM {quote(LoanTally._meta.db_table)}" + (
         f" WHERE {' AND '.join(where)}" if where else ""
