@@ -3,6 +3,11 @@
 Roles per organisation: admin > staff > volunteer. Volunteers check devices out and in but cannot
 delete or export; only admins manage memberships and the organisation itself. Funder users are
 not members: they read their funders' grants and reports, nothing else.
+
+Out of scope is 404, for every method: on a route naming one object the permission never refuses
+before the object is looked up through the caller's scoped queryset (another organisation's object,
+or any tenant object for a funder user, is not found). Only an object the caller can see gets a 403,
+from `has_object_permission`, when their role does not allow the action.
 """
 
 from enum import StrEnum
@@ -52,8 +57,16 @@ def required_action(request, view) -> Action:
     return Action.CHANGE
 
 
+def is_object_route(view) -> bool:
+    """A request for one object (`/things/{id}/...`): a viewset's detail route, or a view given a pk."""
+    return getattr(view, "detail", None) is True or "pk" in (getattr(view, "kwargs", None) or {})
+
+
 class IsMember(BasePermission):
-    """Authenticated members of at least one organisation; object checks by role in its organisation."""
+    """Authenticated members of at least one organisation; object checks by role in its organisation.
+
+    Someone who is a member nowhere (a funder user) is refused lists and creation (403), but on an
+    object route the scoped lookup answers first: for them no tenant object exists (404)."""
 
     message = _("You are not a member of any organisation.")
 
@@ -61,7 +74,7 @@ class IsMember(BasePermission):
         user = request.user
         if not user or not user.is_authenticated:
             return False
-        return user.is_superuser or bool(user_roles(user))
+        return user.is_superuser or bool(user_roles(user)) or is_object_route(view)
 
     def has_object_permission(self, request, view, obj):
         self.message = _("Your role in this organisation does not allow this.")
@@ -81,4 +94,5 @@ class IsMemberOrFunderReadOnly(IsMember):
         user = request.user
         if request.method in SAFE_METHODS and not user_roles(user) and not user.is_superuser:
             return True  # the selector already limited a funder user to their own grants
+        # a funder user changing one of its own grants: no role there, so 403 (one it does not fund was 404)
         return super().has_object_permission(request, view, obj)

@@ -15,7 +15,7 @@ from backend.api.errors import DomainError
 
 from .. import selectors, services
 from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter
-from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, organization_ids_allowing
+from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, is_object_route, organization_ids_allowing
 from .base import TenantModelViewSet
 from .serializers import (
     FunderSerializer,
@@ -32,10 +32,17 @@ class OrganizationPermission(IsMember):
     """Members read their organisations, admins edit them, only superusers create or delete them."""
 
     def has_permission(self, request, view):
-        if view.action in ("create", "destroy"):
+        if view.action == "create":
             self.message = _("Only a platform administrator can create or delete organisations.")
             return bool(request.user and request.user.is_superuser)
         return super().has_permission(request, view)
+
+    def has_object_permission(self, request, view, obj):
+        # Deleting is refused only once the organisation is found: someone else's organisation is 404.
+        if view.action == "destroy":
+            self.message = _("Only a platform administrator can create or delete organisations.")
+            return bool(request.user and request.user.is_superuser)
+        return super().has_object_permission(request, view, obj)
 
 
 class OrganizationViewSet(TenantModelViewSet):
@@ -77,19 +84,28 @@ class MembershipViewSet(TenantModelViewSet):
 
 
 class FunderPermission(permissions.BasePermission):
-    """Anyone who works with grants reads funders; organisation admins add one; superusers edit."""
+    """Anyone who works with grants reads funders; organisation admins add one; superusers edit.
+
+    On one funder the lookup through `funders_for_user` answers first: a funder the caller cannot see
+    is 404 for every method; one they see but may not change is 403."""
 
     def has_permission(self, request, view):
         user = request.user
         if not user or not user.is_authenticated:
             return False
-        if user.is_superuser:
+        if user.is_superuser or is_object_route(view):
             return True
         if request.method in permissions.SAFE_METHODS:
             return bool(selectors.user_roles(user) or selectors.user_funder_ids(user))
         if view.action == "create":
             self.message = _("Only an organisation administrator can add a funder.")
             return bool(organization_ids_allowing(user, Action.MANAGE))
+        self.message = _("Only a platform administrator can change or delete a funder.")
+        return False
+
+    def has_object_permission(self, request, view, obj):
+        if request.user.is_superuser or request.method in permissions.SAFE_METHODS:
+            return True
         self.message = _("Only a platform administrator can change or delete a funder.")
         return False
 
