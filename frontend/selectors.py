@@ -18,13 +18,14 @@ LIST_LIMIT = 100
 
 
 def desk_today(user, *, on: datetime.date | None = None) -> dict:
-    """What the counter needs this morning: due today, overdue, open tasks, waiting-list offers."""
+    """What the counter needs this morning: due today, overdue (due date and grace days passed), open tasks,
+    waiting-list offers."""
     on = on or today()
     open_loans = loans_for_user(user).filter(status=LoanStatus.ACTIVE)
     return {
         "today": on,
         "due_today": list(open_loans.filter(due_on=on).order_by("participant__display_name")[:LIST_LIMIT]),
-        "overdue": list(open_loans.filter(due_on__lt=on).order_by("due_on", "id")[:LIST_LIMIT]),
+        "overdue": list(open_loans.filter(overdue_after__lt=on).order_by("overdue_after", "id")[:LIST_LIMIT]),
         "tasks": list(
             staff_tasks_for_user(user)
             .filter(done_at__isnull=True, due_on__lte=on + datetime.timedelta(days=7))

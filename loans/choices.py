@@ -1,6 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inventory.choices import DeviceKind
+
+# What a kit may add to the device its policy is for: small extras lent with it, never a second computer.
+# A policy for one device kind lends at least one device of that kind; every other device in the kit is of
+# that kind too or of one of these kinds (loans.services.loan_checkout refuses anything else, naming it).
+KIT_EXTRA_KINDS = frozenset({DeviceKind.EID_READER, DeviceKind.MODEM_4G, DeviceKind.ACCESSORY})
+
 
 class PeriodKind(models.TextChoices):
     DAYS = "days", _("A number of days")

@@ -227,6 +227,11 @@ class Loan(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.participant} ({self.get_status_display()})"
 
+    def overdue_on(self, on: datetime.date) -> bool:
+        """Open and past its due date plus grace days on `on`: LoanQuerySet.overdue's rule, for one loan in hand
+        (computed here, so a loan just saved needs no reload of its generated `overdue_after`)."""
+        return self.status == LoanStatus.ACTIVE and self.due_on + datetime.timedelta(days=self.grace_days) < on
+
 
 class LoanTally(models.Model):
     """How many loans each organisation has per status and last day of grace (`Loan.overdue_after`), kept

@@ -86,7 +86,7 @@ def loan_public_payload(loan: Loan) -> dict:
         "status_label": status_label,
         "started_on": loan.started_on.isoformat(),
         "due_on": loan.due_on.isoformat(),
-        "is_overdue": is_open and loan.overdue_after < today(),
+        "is_overdue": loan.overdue_on(today()),
         "renewals_left": renewals_left(loan) if is_open and loan.renewal_days else 0,
         "items": items,
         "organization": {

@@ -22,7 +22,15 @@ from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
 from organizations.services import participant_lock_if_active
 
-from .choices import LoanStatus, PaymentKind, PaymentMethod, PeriodKind, ReturnCondition, WaitlistStatus
+from .choices import (
+    KIT_EXTRA_KINDS,
+    LoanStatus,
+    PaymentKind,
+    PaymentMethod,
+    PeriodKind,
+    ReturnCondition,
+    WaitlistStatus,
+)
 from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry, new_public_token
 
 logger = logging.getLogger(__name__)
@@ -131,11 +139,11 @@ def loan_checkout(
         raise DomainError(
             "policy_inactive", _("This policy is no longer used."), fields={"policy": [_("This policy is not active.")]}
         )
-    if policy.device_kind and not any(d.kind == policy.device_kind for d in devices):
-        message = _("This policy is for another kind of device (%(kind)s).") % {
-            "kind": policy.get_device_kind_display()
-        }
-        raise DomainError("policy_kind_mismatch", message, fields={"devices": [message]})
+    _check_kit_kinds(policy, devices)
+    if policy.agreement_required and not agreement_signed:
+        # The rule: under such a policy a device leaves only with the agreement signed at the counter.
+        message = _("This policy requires the signed agreement: tick that the participant signed it.")
+        raise DomainError("agreement_required", message, fields={"agreement_signed": [message]}, status_code=400)
     due = _due_date(policy=policy, cohort=cohort, due_on=due_on)
 
     held = (
@@ -203,6 +211,29 @@ def loan_checkout(
         key=f"loan-confirmation:{loan.pk}",
     )
     return loan
+
+
+def _check_kit_kinds(policy: LoanPolicy, devices: Sequence[Device]) -> None:
+    """A policy for one device kind lends at least one device of that kind; the kit's other devices are of
+    that kind or extras (choices.KIT_EXTRA_KINDS: e-ID card reader, 4G modem, charger or accessory).
+    Anything else is refused with 409 naming the device. A policy for any kind lends any kit."""
+    if not policy.device_kind:
+        return
+    kind = policy.get_device_kind_display()
+    if not any(d.kind == policy.device_kind for d in devices):
+        message = _("This policy is for another kind of device (%(kind)s).") % {"kind": kind}
+        raise DomainError("policy_kind_mismatch", message, fields={"devices": [message]})
+    for device in devices:
+        if device.kind != policy.device_kind and device.kind not in KIT_EXTRA_KINDS:
+            message = _(
+                "%(tag)s (%(device_kind)s) cannot go in this kit: the policy lends a %(kind)s, with only an e-ID "
+                "card reader, a 4G modem or accessories as extras."
+            ) % {
+                "tag": device.asset_tag,
+                "device_kind": str(device.get_kind_display()).lower(),
+                "kind": str(kind).lower(),
+            }
+            raise DomainError("policy_kind_mismatch", message, fields={"devices": [message]})
 
 
 def _device_not_available(device: Device) -> DomainError:
@@ -436,14 +467,15 @@ def cohort_move_end(*, cohort: Cohort, ends_on: datetime.date, by) -> Cohort:
 
 
 def loan_follow_ups_ensure(*, on: datetime.date | None = None) -> int:
-    """A staff task (call or visit) per loan overdue for at least its `follow_up_after_days`; idempotent."""
+    """A staff task (call or visit) per loan overdue for at least its `follow_up_after_days`, counted from the
+    end of its grace days (`overdue_after`); idempotent."""
     from organizations.services import staff_task_ensure
 
     on = on or today()
     ensured = 0
-    overdue = Loan.objects.overdue(on=on).select_related("organization", "participant").order_by("due_on", "id")
+    overdue = Loan.objects.overdue(on=on).select_related("organization", "participant").order_by("overdue_after", "id")
     for loan in overdue.iterator(chunk_size=500):
-        if (on - loan.due_on).days < loan.follow_up_after_days:
+        if (on - loan.overdue_after).days < loan.follow_up_after_days:
             continue
         key = f"loan-follow-up:{loan.id}:{loan.due_on}"
         title = _("Call or visit %(name)s: loan #%(id)s was due on %(due)s") % {

@@ -169,7 +169,10 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
     # --- loans that touched the period ------------------------------------------------------------
     loans = scope.loans().filter(started_on__lte=period_end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=low))
     closed_in_period = Q(closed_at__gte=low, closed_at__lt=high)
-    late = Q(due_on__lt=reference_day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("due_on")))
+    # Overdue once the due date and the loan's grace days have passed (Loan.overdue_after), as everywhere.
+    late = Q(overdue_after__lt=reference_day) & (
+        Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("overdue_after"))
+    )
     loan_figures = loans.aggregate(
         started=Count("id", filter=Q(started_on__gte=period_start)),
         returned=Count("id", filter=closed_in_period & Q(status=LoanStatus.RETURNED)),

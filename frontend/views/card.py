@@ -80,7 +80,8 @@ def _card_context(loan, language: str) -> dict:
     payload = loan_public_payload(loan)
     is_open = loan.status == LoanStatus.ACTIVE
     with translation.override(language):
-        when, late = days_in_words(loan.due_on, today()) if is_open else ("", False)
+        when, _late = days_in_words(loan.due_on, today()) if is_open else ("", False)
+        late = payload["is_overdue"]  # counted from the due date, marked late once the grace days have passed
         items = [
             {"label": device_label(item["kind"]), "asset_tag": item["asset_tag"], "returned": item["returned"]}
             for item in payload["items"]

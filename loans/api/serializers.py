@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -182,7 +183,8 @@ class LoanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, loan) -> bool:
-        return loan.status == "active" and loan.due_on < today()
+        """Open, and its due date plus its grace days have passed."""
+        return loan.overdue_on(today())
 
     def get_renewals_left(self, loan) -> int:
         return renewals_left(loan) if loan.renewal_days else 0
@@ -254,7 +256,9 @@ class LoanListRows:
             loan["participant_name"] = extra["participant_name"]
             loan["policy_name"] = extra["policy_name"]
             loan["items"] = [make_item(item) for item in extra["items"]]
-            loan["is_overdue"] = row["status"] == "active" and row["due_on"] < on
+            loan["is_overdue"] = (
+                row["status"] == "active" and row["due_on"] + datetime.timedelta(row["grace_days"]) < on
+            )
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
             loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
             out.append(loan)

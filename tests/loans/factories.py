@@ -38,6 +38,9 @@ class LoanPolicyFactory(factory.django.DjangoModelFactory):
     deposit_amount = 20
     reminder_offsets = [-3, -1, 0, 3, 7]
     follow_up_after_days = 7
+    # The model's default is True (checkout then needs the signed agreement: tests/loans/test_loan_rules.py);
+    # the other tests lend without ticking it.
+    agreement_required = False
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

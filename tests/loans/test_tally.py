@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _tallies() -> dict:
-    return {(t.organization_id, t.status, t.due_on): t.loans for t in LoanTally.objects.all() if t.loans}
+    return {(t.organization_id, t.status, t.overdue_after): t.loans for t in LoanTally.objects.all() if t.loans}
 
 
 def _counted() -> dict:
-    rows = Loan.objects.values("organization", "status", "due_on").annotate(n=Count("id"))
-    return {(r["organization"], r["status"], r["due_on"]): r["n"] for r in rows}
+    rows = Loan.objects.values("organization", "status", "overdue_after").annotate(n=Count("id"))
+    return {(r["organization"], r["status"], r["overdue_after"]): r["n"] for r in rows}
 
 
 def test_the_tallies_follow_the_loans_lifecycle(lend, staff_of_org_a, org_b):
@@ -117,7 +117,7 @@ def test_the_tallied_total_is_scoped_to_the_callers_organisations(
             if "status" in kwargs:
                 tallies = tallies.filter(status=kwargs["status"])
             if "due_before" in kwargs:
-                tallies = tallies.filter(due_on__lt=on)
+                tallies = tallies.filter(overdue_after__lt=on)
             assert total == (tallies.aggregate(n=Sum("loans"))["n"] or 0)
 
     of_none = UserFactory()

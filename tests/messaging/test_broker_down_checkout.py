@@ -71,7 +71,7 @@ client = Client()
 client.force_login(staff)
 started = time.monotonic()
 response = client.post(
-    "/api/v1/loans/", {"participant": person.pk, "policy": policy.pk, "devices": [device.pk]},
+    "/api/v1/loans/", {"participant": person.pk, "policy": policy.pk, "devices": [device.pk], "agreement_signed": True},
     content_type="application/json",
 )
 seconds = time.monotonic() - started
