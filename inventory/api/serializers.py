@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -134,9 +135,21 @@ class DeviceEventSerializer(serializers.ModelSerializer):
         fields = ["id", "action", "from_status", "to_status", "note", "by", "at"]
 
 
+class CertificateFileField(serializers.FileField):
+    """Uploaded as a file; answered as the URL of the download view, which checks membership of the
+    device's organisation (`wipe-records/{id}/certificate/`). Never a public /media/ URL."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = reverse("wipe-record-certificate", args=[value.instance.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class WipeRecordSerializer(serializers.ModelSerializer):
     device = ScopedRelatedField(model=Device)
-    certificate_file = serializers.FileField(required=False, allow_null=True)
+    certificate_file = CertificateFileField(required=False, allow_null=True)
 
     class Meta:
         model = WipeRecord

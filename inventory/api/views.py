@@ -1,17 +1,21 @@
 import csv
+import mimetypes
+from pathlib import Path
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from backend.api.filters import narrowing_params
 from backend.api.rows import converters, row_maker
+from backend.api.schema import ErrorSerializer
 from organizations.api.base import TenantModelViewSet
 from organizations.permissions import Action
 
@@ -39,6 +43,8 @@ from .serializers import (
     WipeRecordSerializer,
 )
 
+# What a certificate download is sent as; any other upload goes out as application/octet-stream.
+CERTIFICATE_TYPES = ("application/pdf", "image/png", "image/jpeg", "application/octet-stream")
 EXPORT_COLUMNS = ["asset_tag", *[c for c in COLUMNS if c != "asset_tag"], "status", "label_code"]
 
 
@@ -140,7 +146,9 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     search_fields = ["asset_tag", "serial", "make", "model"]
     ordering_fields = ["asset_tag", "intake_date", "status_changed_at", "kind", "status", "created_at"]
     ordering = ["asset_tag"]
-    action_permissions = {"import_csv": Action.CHANGE, "labels": Action.VIEW, "export": Action.VIEW}
+    # The role table: exporting is for staff and admins (a list route: `export` narrows to those organisations);
+    # a label sheet is part of intake, which volunteers do.
+    action_permissions = {"import_csv": Action.CHANGE, "labels": Action.VIEW, "export": Action.EXPORT}
 
     def list(self, request, *args, **kwargs):
         """The hot path: rows come as dicts from one query and are shaped like DeviceSerializer's output,
@@ -174,7 +182,7 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, summary="CSV export of the filtered device list")
     @action(detail=False, methods=["get"])
     def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filter_queryset(self.queryset_allowing(self.get_queryset(), Action.EXPORT))
         writer = csv.writer(_Echo())
 
         def rows():
@@ -300,6 +308,35 @@ class WipeRecordViewSet(DeviceChildViewSet):
         data = dict(serializer.validated_data)
         self.check_create_permission(data["device"].organization)
         serializer.instance = wipe_record_create(device=data.pop("device"), by=self.request.user, **data)
+
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in CERTIFICATE_TYPES},
+            404: OpenApiResponse(ErrorSerializer, description="No such record in your organisations, or no file"),
+        },
+        summary="Download the wipe record's certificate file (members of the device's organisation only)",
+    )
+    @action(detail=True, methods=["get"])
+    def certificate(self, request, pk=None):
+        """The uploaded certificate, streamed by Django after the record was found through the caller's
+        organisations (anyone else: 404). Media files are never served publicly (see deploy/Caddyfile)."""
+        record = self.get_object()
+        if not record.certificate_file:
+            raise NotFound(_("This wipe record has no certificate file."))
+        try:
+            file = record.certificate_file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound(_("This wipe record has no certificate file.")) from exc
+        name = Path(record.certificate_file.name).name
+        guessed = mimetypes.guess_type(name)[0]
+        response = FileResponse(
+            file,
+            as_attachment=True,  # never rendered inline by the browser, whatever was uploaded
+            filename=name,
+            content_type=guessed if guessed in CERTIFICATE_TYPES else "application/octet-stream",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class RepairTicketViewSet(DeviceChildViewSet):

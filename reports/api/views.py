@@ -79,6 +79,14 @@ class ReportView(APIView):
     def scope_object(self, request, pk):
         raise NotImplementedError
 
+    def handle_exception(self, exc):
+        # An error is the API's JSON error body whatever format was asked for (the schema says so):
+        # the CSV and PDF renderers would send the dict as if it were the document.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
     def get(self, request, pk: int):
         query = ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -125,3 +125,46 @@ def test_procfile_runs_web_worker_and_beat(name):
     procfile = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
     expected = {"web": "gunicorn backend.wsgi", "worker": "celery -A backend worker", "beat": "celery -A backend beat"}
     assert expected[name] in procfile[name]
+
+
+def _caddy_site_blocks() -> dict[str, list[str]]:
+    """{site address: its directive lines (comments stripped)}, from deploy/Caddyfile."""
+    blocks, current, depth = {}, None, 0
+    for raw in (ROOT / "deploy" / "Caddyfile").read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if depth == 0 and line.endswith("{"):
+            current = line[:-1].strip()
+            blocks[current] = []
+        elif current is not None:
+            blocks[current].append(line)
+        depth += line.count("{") - line.count("}")
+    return blocks
+
+
+def test_the_proxy_serves_no_media_file_and_sends_certificate_downloads_to_django():
+    blocks = _caddy_site_blocks()
+    assert list(blocks) == ["{$SITE_URL}"]
+    site = blocks["{$SITE_URL}"]
+    directives = [line.split()[0] for line in site]
+    # no file server, no document root, no route of its own for /media: nothing is served from disk
+    assert not {"file_server", "root", "handle_path", "handle", "route", "rewrite", "redir"} & set(directives), site
+    assert not any("/media" in line for line in site), site
+    # one reverse_proxy with no path matcher: every path (the certificate URL too) reaches a web replica
+    proxies = [line for line in site if line.split()[0] == "reverse_proxy"]
+    assert proxies == ["reverse_proxy {"], proxies
+    compose = _compose()["services"]
+    assert not any("media" in volume for volume in compose["proxy"]["volumes"]), "the proxy must not see the files"
+    assert "media:/app/var/media" in compose["web"]["volumes"]  # every web replica reads the same files
+
+
+def test_django_serves_no_media_url_and_the_certificate_route_is_the_apps():
+    from django.urls import Resolver404, resolve
+
+    from inventory.api.views import WipeRecordViewSet
+
+    match = resolve("/api/v1/wipe-records/7/certificate/")
+    assert match.func.cls is WipeRecordViewSet and match.url_name == "wipe-record-certificate"
+    with pytest.raises(Resolver404):  # no static()/serve route for MEDIA_URL, in DEBUG or not
+        resolve("/media/wipe-certificates/1/1/cert.pdf")
