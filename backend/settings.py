@@ -36,8 +36,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["testserver"])
 # Local addresses always answer, so health checks from inside the container or host work.
 ALLOWED_HOSTS += [host for host in ("127.0.0.1", "localhost", "[::1]") if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Public base URL, used in QR codes, SMS links and e-mails (no trailing slash).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public base URL, used in QR codes, SMS links and e-mails (no trailing slash). Unset (the embedded mode),
+# it follows PORT, the port `make run` serves on (`PORT=9000 make run`: http://127.0.0.1:9000).
+EMBEDDED_PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{EMBEDDED_PORT}").rstrip("/")
 
 # Production behind TLS: HTTPS=true turns on secure cookies, HSTS and the redirect to https.
 HTTPS = env.bool("HTTPS", default=False)

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -44,4 +45,35 @@ def test_it_creates_the_superuser_from_the_environment_once(monkeypatch):
     assert "already exists" in _bootstrap(no_demo=True)
     boss.refresh_from_db()
     assert boss.check_password("a-long-secret-1")
+    assert Organization.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_prints_a_demo_loan_card_link_on_site_url(settings):
+    """The link printed is the loan card's, on SITE_URL (which follows PORT in the embedded mode)."""
+    from loans.models import Loan
+
+    settings.SITE_URL = "http://127.0.0.1:9000"
+    from tests.factories import MembershipFactory, OrganizationFactory, ParticipantFactory, UserFactory
+    from tests.loans.factories import LoanPolicyFactory
+
+    organization = OrganizationFactory()
+    MembershipFactory(user=UserFactory(username="demo-x-staff"), organization=organization, role="staff")
+    loan = Loan.objects.create(
+        organization=organization,
+        participant=ParticipantFactory(organization=organization),
+        policy=LoanPolicyFactory(organization=organization),
+        due_on=datetime.date.today() + datetime.timedelta(days=14),  # relative: no date bomb
+    )
+    output = _bootstrap(no_demo=True)
+    link = next(line for line in output.splitlines() if line.startswith("Demo loan card"))
+    assert link.endswith(f"http://127.0.0.1:9000/l/{loan.public_token}")
+
+
+@pytest.mark.django_db
+def test_a_bad_option_is_refused_and_loads_nothing():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no_such_option|unrecognized|Unknown option"):
+        call_command("bootstrap", "--no-such-option")
     assert Organization.objects.count() == 0

@@ -75,7 +75,8 @@ def test_every_variable_in_compose_and_env_example_is_read_by_the_settings():
 
 
 def test_every_setting_read_from_the_environment_is_documented_in_env_example():
-    missing = _settings_variables() - set(_env_example()) - {"CELERY_TASK_ALWAYS_EAGER"}
+    # PORT is the embedded mode's (the Makefile exports it for `make run`); production sets SITE_URL instead.
+    missing = _settings_variables() - set(_env_example()) - {"CELERY_TASK_ALWAYS_EAGER", "PORT"}
     assert not missing, f"add these to .env.example: {sorted(missing)}"
 
 
@@ -168,3 +169,37 @@ def test_django_serves_no_media_url_and_the_certificate_route_is_the_apps():
     assert match.func.cls is WipeRecordViewSet and match.url_name == "wipe-record-certificate"
     with pytest.raises(Resolver404):  # no static()/serve route for MEDIA_URL, in DEBUG or not
         resolve("/media/wipe-certificates/1/1/cert.pdf")
+
+
+def _embedded_setting(name: str, tmp_path, **variables) -> str:
+    """A setting as the embedded mode reads it, in a fresh process with exactly these variables."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update({"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "backend.settings", **variables})
+    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_in_the_embedded_mode_site_url_follows_port(tmp_path):
+    assert _embedded_setting("SITE_URL", tmp_path, PORT="9000") == "http://127.0.0.1:9000"
+    assert _embedded_setting("SITE_URL", tmp_path) == "http://127.0.0.1:8000"
+    # set, SITE_URL wins: production's public address has nothing to do with gunicorn's port
+    assert _embedded_setting("SITE_URL", tmp_path, PORT="9000", SITE_URL="https://lend.example.org/") == (
+        "https://lend.example.org"
+    )
+
+
+def test_a_port_that_is_not_a_number_is_refused_by_name(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update({"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "backend.settings", "PORT": "nine"})
+    code = "import django; django.setup()"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "nine" in result.stderr
+
+
+def test_the_makefile_hands_port_to_the_settings_and_the_procfile():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^PORT \?= 8000$", makefile, re.M) and re.search(r"^export PORT$", makefile, re.M)
+    assert "$PORT" in (ROOT / "Procfile").read_text()

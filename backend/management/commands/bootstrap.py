@@ -9,6 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from backend.demo import DEMO_PASSWORD, load_demo
+from loans.choices import LoanStatus
+from loans.documents import loan_card_url
+from loans.models import Loan
 from organizations.models import Funder, Membership, Organization
 
 
@@ -64,4 +67,8 @@ class Command(BaseCommand):
         for user in funder_users.distinct():
             funders = ", ".join(Funder.objects.filter(users=user).values_list("name", flat=True))
             self.stdout.write(f"  {user.username:<22} {'Funder':<14} {funders}")
+        card = Loan.objects.filter(status=LoanStatus.ACTIVE, token_revoked_at__isnull=True).order_by("id").first()
+        if card is not None:
+            # the same link as on the loan's QR code and in its SMS: SITE_URL, which follows PORT when unset
+            self.stdout.write(f"Demo loan card (what a participant sees): {loan_card_url(card)}")
         self.stdout.write("")
