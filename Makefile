@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
+# The links in QR codes and SMS: honcho gives each process its own PORT (web PORT, worker PORT+100, beat
+# PORT+200), so the public address is fixed here for all three. Set SITE_URL yourself to override it.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 
 .PHONY: run test setup browser lint messages clean-embedded
 

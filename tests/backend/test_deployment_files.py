@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,29 @@ def test_the_makefile_hands_port_to_the_settings_and_the_procfile():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^PORT \?= 8000$", makefile, re.M) and re.search(r"^export PORT$", makefile, re.M)
     assert "$PORT" in (ROOT / "Procfile").read_text()
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs GNU make")
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"PORT": "9000"}, "http://127.0.0.1:9000"),
+        ({}, "http://127.0.0.1:8000"),
+        ({"SITE_URL": "https://x.org"}, "https://x.org"),
+    ],
+)
+def test_make_run_gives_web_worker_and_beat_one_site_url(variables, expected):
+    """honcho hands each process its own PORT (worker PORT+100, beat PORT+200), so the Makefile exports
+    SITE_URL from PORT: the links the worker puts in SMS point where the web process serves."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "MAKEFLAGS", "MFLAGS"}}
+    env.update(variables)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "--eval", "show-site-url: ; @echo $$SITE_URL", "show-site-url"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
