@@ -113,8 +113,18 @@ class WaitlistForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
+class _PolicyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.agreement_required:
+            return _("%(name)s (signed agreement required)") % {"name": obj.name}
+        return obj.name
+
+
 class PolicyForm(forms.Form):
-    policy = forms.ModelChoiceField(label=_("Loan policy"), queryset=LoanPolicy.objects.none(), empty_label=None)
+    """Step 3 of checkout. A policy that requires the signed agreement lends only with the box ticked
+    (loans.services.loan_checkout refuses otherwise, and the refusal shows next to the box)."""
+
+    policy = _PolicyChoiceField(label=_("Loan policy"), queryset=LoanPolicy.objects.none(), empty_label=None)
     cohort = forms.ModelChoiceField(
         label=_("Course"),
         queryset=Cohort.objects.none(),
@@ -122,7 +132,11 @@ class PolicyForm(forms.Form):
         help_text=_("Only for a policy that lends until a course ends."),
     )
     accessories = forms.CharField(label=_("Accessories given"), max_length=255, required=False)
-    agreement_signed = forms.BooleanField(label=_("The participant signed the agreement"), required=False)
+    agreement_signed = forms.BooleanField(
+        label=_("The participant signed the agreement"),
+        required=False,
+        help_text=_("Required by a policy marked “signed agreement required”: the device stays here until then."),
+    )
 
     def __init__(self, *args, organization, devices, **kwargs):
         super().__init__(*args, **kwargs)

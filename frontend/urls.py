@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/loans/<int:loan_id>/", desk.loan_detail, name="loan"),
     path("desk/loans/<int:loan_id>/agreement.pdf", desk.loan_agreement, name="loan-agreement"),
     path("desk/loans/<int:loan_id>/renew", desk.loan_renew_view, name="loan-renew"),
+    path("desk/loans/<int:loan_id>/agreement-signed", desk.loan_agreement_signed_view, name="loan-agreement-signed"),
     path("desk/participants/", desk.participants, name="participants"),
     path("desk/participants/<int:participant_id>/", desk.participant_detail, name="participant"),
     path("desk/participants/<int:participant_id>/edit", desk.participant_edit, name="participant-edit"),

@@ -226,8 +226,8 @@ def _check_kit_kinds(policy: LoanPolicy, devices: Sequence[Device]) -> None:
     for device in devices:
         if device.kind != policy.device_kind and device.kind not in KIT_EXTRA_KINDS:
             message = _(
-                "%(tag)s (%(device_kind)s) cannot go in this kit: the policy lends a %(kind)s, with only an e-ID "
-                "card reader, a 4G modem or accessories as extras."
+                "%(tag)s (%(device_kind)s) cannot go in this kit. This policy lends: %(kind)s, with only e-ID card "
+                "readers, 4G modems and accessories as extras."
             ) % {
                 "tag": device.asset_tag,
                 "device_kind": str(device.get_kind_display()).lower(),

@@ -209,4 +209,21 @@ STAFF = {
         "Deze deelnemer is niet meer actief: de gegevens kunnen niet meer gewijzigd worden.",
         "Ce participant n'est plus actif : ses données ne peuvent plus être modifiées.",
     ),
+    # the signed agreement at checkout (loans.services.loan_checkout)
+    "%(name)s (signed agreement required)": (
+        "%(name)s (ondertekende overeenkomst vereist)",
+        "%(name)s (convention signée requise)",
+    ),
+    "Required by a policy marked “signed agreement required”: the device stays here until then.": (
+        "Verplicht bij een regeling met “ondertekende overeenkomst vereist”: tot dan blijft het toestel hier.",
+        "Obligatoire pour une règle marquée « convention signée requise » : l'appareil reste ici jusque-là.",
+    ),
+    "The signed agreement is recorded.": (
+        "De ondertekende overeenkomst is genoteerd.",
+        "La convention signée est enregistrée.",
+    ),
+    "Agreement:": ("Overeenkomst:", "Convention :"),
+    "signed on %(date)s": ("ondertekend op %(date)s", "signée le %(date)s"),
+    "not signed yet (required)": ("nog niet ondertekend (verplicht)", "pas encore signée (obligatoire)"),
+    "not signed": ("niet ondertekend", "non signée"),
 }

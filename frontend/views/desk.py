@@ -23,7 +23,14 @@ from inventory.choices import DeviceStatus
 from inventory.labels import render_labels
 from loans import documents
 from loans.selectors import waitlist_for_user
-from loans.services import loan_checkout, loan_renew, loan_return, waitlist_add, waitlist_cancel
+from loans.services import (
+    loan_agreement_sign,
+    loan_checkout,
+    loan_renew,
+    loan_return,
+    waitlist_add,
+    waitlist_cancel,
+)
 from organizations.models import Participant
 from organizations.permissions import Action, can
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
@@ -248,6 +255,21 @@ def loan_renew_view(request: HttpRequest, loan_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Renewed: now due on %(date)s.") % {"date": loan.due_on.strftime("%d/%m/%Y")})
+    return redirect("frontend:loan", loan_id=loan.pk)
+
+
+@require_POST
+@member_required
+def loan_agreement_signed_view(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """Record the signature of a loan opened unsigned (before the rule that a policy requiring it lends only
+    signed, or under a policy that does not require it)."""
+    loan = _loan_or_404(request, loan_id, Action.CHANGE)
+    try:
+        loan_agreement_sign(loan=loan, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The signed agreement is recorded."))
     return redirect("frontend:loan", loan_id=loan.pk)
 
 

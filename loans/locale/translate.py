@@ -276,6 +276,19 @@ T = {
         "Quelqu'un attend ce type d'appareil : ce prêt ne peut pas être prolongé.",
     ),
     "The agreement is already signed.": ("De overeenkomst is al ondertekend.", "Le contrat est déjà signé."),
+    "overdue after": ("te laat na", "en retard après"),
+    "Overdue (open, due date and grace days passed before today in Europe/Brussels)": (
+        "Te laat (open, inleverdatum en respijtdagen voorbij vóór vandaag in Europe/Brussels)",
+        "En retard (ouvert, date de retour et jours de grâce passés avant aujourd'hui à Europe/Brussels)",
+    ),
+    "This policy requires the signed agreement: tick that the participant signed it.": (
+        "Deze regeling vraagt de ondertekende overeenkomst: vink aan dat de deelnemer ze ondertekend heeft.",
+        "Cette règle de prêt exige la convention signée : cochez que le participant l'a signée.",
+    ),
+    "%(tag)s (%(device_kind)s) cannot go in this kit. This policy lends: %(kind)s, with only e-ID card readers, 4G modems and accessories as extras.": (
+        "%(tag)s (%(device_kind)s) kan niet in deze kit. Deze regeling leent uit: %(kind)s, met als extra enkel eID-kaartlezers, 4G-modems en accessoires.",
+        "%(tag)s (%(device_kind)s) ne peut pas faire partie de ce kit. Cette règle prête : %(kind)s, avec pour seuls extras des lecteurs de carte eID, des modems 4G et des accessoires.",
+    ),
     "Call or visit %(name)s: loan #%(id)s was due on %(due)s": (
         "Bel of bezoek %(name)s: lening #%(id)s moest terug op %(due)s",
         "Appeler ou rendre visite à %(name)s : le prêt n°%(id)s devait être rendu le %(due)s",
