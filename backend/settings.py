@@ -91,7 +91,7 @@ AUTHENTICATION_BACKENDS = [
 
 INSTALLED_APPS = [
     "backend",  # first, so its admin templates (language picker) override Django's
-    "django.contrib.admin",
+    "organizations.admin_apps.ScopedAdminConfig",  # django.contrib.admin, scoped autocomplete
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

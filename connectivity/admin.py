@@ -4,18 +4,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from organizations.admin_base import TenantAdmin
+from organizations.admin_base import LedgerAdminMixin, ScopedChoicesMixin, ScopedInline, TenantAdmin
 
 from .models import CodeBatch, CodeRevealLog, ConnectivityProgramme, Digicheque, DigichequeBatch, EligibilityCode, Pack
 
 
-class PackInline(admin.TabularInline):
+class PackInline(ScopedInline):
     model = Pack
     extra = 0
 
 
 @admin.register(ConnectivityProgramme)
-class ConnectivityProgrammeAdmin(SimpleHistoryAdmin):
+class ConnectivityProgrammeAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["name", "provider", "one_per_household", "recheck_interval_months", "is_active"]
     list_filter = ["provider", "one_per_household", "is_active"]
     search_fields = ["name", "provider"]
@@ -29,7 +29,7 @@ class ConnectivityProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CodeBatch)
-class CodeBatchAdmin(TenantAdmin):
+class CodeBatchAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["__str__", "organization", "programme", "grant", "imported_at"]
     list_filter = ["programme", "organization"]
     search_fields = ["reference"]
@@ -41,7 +41,7 @@ class CodeBatchAdmin(TenantAdmin):
 
 
 @admin.register(EligibilityCode)
-class EligibilityCodeAdmin(TenantAdmin):
+class EligibilityCodeAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["masked_code", "programme", "pack", "status", "participant", "expires_on", "recheck_on"]
     list_filter = ["status", "programme", "pack", "eligibility_basis", "organization"]
     search_fields = ["participant__display_name", "household_ref"]
@@ -92,7 +92,7 @@ class CodeRevealLogAdmin(TenantAdmin):
         return False
 
 
-class DigichequeInline(admin.TabularInline):
+class DigichequeInline(ScopedInline):
     model = Digicheque
     extra = 0
     fields = ["serial", "status", "use", "participant", "price_charged", "redeemed_on"]
@@ -105,7 +105,7 @@ class DigichequeInline(admin.TabularInline):
 
 
 @admin.register(DigichequeBatch)
-class DigichequeBatchAdmin(TenantAdmin):
+class DigichequeBatchAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["supplier", "organization", "purchased_on", "quantity", "unit_value", "purchase_price", "grant"]
     list_filter = ["organization", "supplier"]
     search_fields = ["supplier"]
@@ -118,7 +118,7 @@ class DigichequeBatchAdmin(TenantAdmin):
 
 
 @admin.register(Digicheque)
-class DigichequeAdmin(TenantAdmin):
+class DigichequeAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["serial", "batch", "status", "use", "participant", "price_charged", "redeemed_on"]
     list_filter = ["status", "use", "organization"]
     search_fields = ["serial", "participant__display_name", "repair_reference"]

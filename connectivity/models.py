@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from inventory.models import Device, RepairTicket
 from organizations.models import Grant, Organization, Participant, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import (
     CODE_HELD_STATUSES,
@@ -114,7 +115,7 @@ class Pack(models.Model):
         return f"{self.programme.name} {self.name}"
 
 
-class CodeBatch(models.Model):
+class CodeBatch(SameOrganizationModel, models.Model):
     """One CSV of codes received from the provider, imported all at once."""
 
     organization = models.ForeignKey(
@@ -150,7 +151,7 @@ class EligibilityCodeQuerySet(models.QuerySet):
         return self.filter(status__in=(CodeStatus.AVAILABLE, CodeStatus.ASSIGNED), expires_on__lt=before)
 
 
-class EligibilityCode(models.Model):
+class EligibilityCode(SameOrganizationModel, models.Model):
     """A personal code with which a participant becomes the provider's customer.
 
     available -> assigned -> activated, or expired / revoked (with a reason).
@@ -254,7 +255,7 @@ class EligibilityCode(models.Model):
         return mask_code(self.code)
 
 
-class CodeRevealLog(models.Model):
+class CodeRevealLog(SameOrganizationModel, models.Model):
     """Who saw a code in clear, when, and why. Written by every reveal, letter and SMS delivery."""
 
     organization = models.ForeignKey(
@@ -277,7 +278,7 @@ class CodeRevealLog(models.Model):
         return f"{self.code_id} {self.purpose} {self.at:%Y-%m-%d %H:%M}"
 
 
-class DigichequeBatch(models.Model):
+class DigichequeBatch(SameOrganizationModel, models.Model):
     """Vouchers for an hour of at-home digital help, bought together."""
 
     organization = models.ForeignKey(
@@ -317,7 +318,7 @@ class DigichequeBatch(models.Model):
         return f"{self.supplier} {self.purchased_on} ({self.quantity})"
 
 
-class Digicheque(models.Model):
+class Digicheque(SameOrganizationModel, models.Model):
     """One voucher: in_stock -> issued -> redeemed, or expired / void."""
 
     organization = models.ForeignKey(

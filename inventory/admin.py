@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from backend.api.errors import DomainError
-from organizations.admin_base import TenantAdmin
+from organizations.admin_base import ScopedInline, TenantAdmin
 from organizations.models import Organization
 from organizations.permissions import Action, can, organization_ids_allowing
 
@@ -16,7 +16,7 @@ from .models import Device, DeviceEvent, Donor, RepairTicket, WipeRecord
 from .services import TRANSITIONS, device_create, device_transition
 
 
-class DeviceInline(admin.TabularInline):
+class DeviceInline(ScopedInline):
     """Rows shown on a device's page: allowed by the user's role in the device's organisation, like the
     device itself (the inlines' default would ask for Django model permissions that members do not have)."""
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Grant, Organization, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus, DonorKind, RepairOutcome, WipeMethod
 
@@ -50,7 +51,7 @@ class DeviceQuerySet(models.QuerySet):
         return self.filter(status=DeviceStatus.AVAILABLE)
 
 
-class Device(models.Model):
+class Device(SameOrganizationModel, models.Model):
     """A laptop, tablet or accessory, moved through its lifecycle only by inventory services."""
 
     organization = models.ForeignKey(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organizations.admin_base import TenantAdmin
+from organizations.admin_base import LedgerAdminMixin, ScopedInline, TenantAdmin
 
 from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
 
@@ -19,7 +19,7 @@ class CohortAdmin(TenantAdmin):
     search_fields = ["name"]
 
 
-class LoanItemInline(admin.TabularInline):
+class LoanItemInline(ScopedInline):
     model = LoanItem
     extra = 0
     fields = ["device", "accessories", "closed_at", "return_condition", "accessories_returned"]
@@ -64,7 +64,7 @@ class WaitlistEntryAdmin(TenantAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TenantAdmin):
+class PaymentAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["loan", "organization", "kind", "amount", "method", "received_on", "refunded_at"]
     list_filter = ["organization", "kind", "method"]
     readonly_fields = ["received_by", "refunded_by", "refunded_at"]

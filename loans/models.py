@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from inventory.choices import DeviceKind
 from inventory.models import Device
 from organizations.models import Organization, Participant, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import FeePeriod, LoanStatus, PaymentKind, PaymentMethod, PeriodKind, RenewalMode, WaitlistStatus
 
@@ -132,7 +133,7 @@ class LoanQuerySet(models.QuerySet):
         return self.open().filter(overdue_after__lt=on)
 
 
-class Loan(models.Model):
+class Loan(SameOrganizationModel, models.Model):
     """One lending of one or more items (a kit) to a participant, under terms copied from a policy."""
 
     organization = models.ForeignKey(
@@ -256,7 +257,7 @@ class LoanTally(models.Model):
         return f"{self.organization_id} {self.status} {self.overdue_after}: {self.loans}"
 
 
-class LoanItem(models.Model):
+class LoanItem(SameOrganizationModel, models.Model):
     """A device in a loan. `closed_at` is null while the device is with the participant."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="items", verbose_name=_("loan"))
@@ -297,7 +298,7 @@ class WaitlistEntryQuerySet(models.QuerySet):
         return self.filter(status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED])
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(SameOrganizationModel, models.Model):
     """A participant waiting for a device kind; first come, first offered."""
 
     organization = models.ForeignKey(
@@ -370,7 +371,7 @@ class WaitlistEntry(models.Model):
         return f"{self.participant} waits for {self.get_device_kind_display()}"
 
 
-class Payment(models.Model):
+class Payment(SameOrganizationModel, models.Model):
     """A fee or deposit received in cash or by transfer (no payment processor); refunds are marked, not deleted."""
 
     organization = models.ForeignKey(

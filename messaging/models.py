@@ -10,6 +10,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization, Participant, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import BlockedReason, Encoding, MessageStatus, OptOutChannel
 
@@ -26,7 +27,7 @@ class OutboundMessageQuerySet(models.QuerySet):
         return self.filter(status=MessageStatus.SENDING, claimed_at__lt=older_than)
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(SameOrganizationModel, models.Model):
     """One SMS. `idempotency_key` makes its creation happen once, whatever retries or re-runs do.
 
     The database is the queue: a message is `queued` until a sender claims it with a conditional
@@ -111,7 +112,7 @@ class OutboundMessage(models.Model):
         return f"{self.template} -> {self.to or '-'} ({self.get_status_display()})"
 
 
-class SmsOptOut(models.Model):
+class SmsOptOut(SameOrganizationModel, models.Model):
     """When and how a participant said they no longer want SMS (e.g. replied STOP)."""
 
     organization = models.ForeignKey(

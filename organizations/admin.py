@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_base import TenantAdmin
+from .admin_base import ScopedChoicesMixin, ScopedInline, TenantAdmin
 from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
 from .permissions import Action, can, organization_ids_allowing
 from .selectors import user_funder_ids, user_roles
@@ -12,7 +12,7 @@ admin.site.site_title = _("Lendwise")
 admin.site.index_title = _("Back office")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -64,7 +64,7 @@ class MembershipAdmin(TenantAdmin):
 
 
 @admin.register(Funder)
-class FunderAdmin(SimpleHistoryAdmin):
+class FunderAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_email"]
     list_filter = ["kind"]
     search_fields = ["name"]

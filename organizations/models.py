@@ -9,6 +9,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from .choices import AgeBand, FunderKind, Gender, Role, StaffTaskKind
+from .tenancy import SameOrganizationModel
 
 
 def _choices_check(field: str, choices, *, blank: bool = False) -> models.CheckConstraint:
@@ -196,7 +197,7 @@ class StaffTaskQuerySet(models.QuerySet):
         return self.filter(done_at__isnull=True)
 
 
-class StaffTask(models.Model):
+class StaffTask(SameOrganizationModel, models.Model):
     """Something a person at the organisation must do: call about an overdue loan, re-check eligibility...
 
     Created by scheduled scans; `key` makes each creation idempotent (a second scan adds nothing).

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Participant, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import AnonymisationRule, ConsentChannel, PrivacyAction
 
@@ -44,7 +45,7 @@ class RetentionRule(models.Model):
         return f"{self.organization}: {self.months}"
 
 
-class Anonymisation(models.Model):
+class Anonymisation(SameOrganizationModel, models.Model):
     """That a participant was anonymised, when and by which rule. One per participant: it is final."""
 
     organization = models.ForeignKey(
@@ -76,7 +77,7 @@ class Anonymisation(models.Model):
         return f"#{self.participant_id} {self.get_rule_display()} {self.at:%Y-%m-%d}"
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(SameOrganizationModel, models.Model):
     """SMS consent given or withdrawn: when, how and who recorded it. `Participant.sms_consent` is the latest."""
 
     organization = models.ForeignKey(

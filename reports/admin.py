@@ -3,10 +3,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from organizations.admin_base import ScopedChoicesMixin, ScopedInline
+
 from .models import ReportDelivery, ReportSubscription
 
 
-class ReportDeliveryInline(admin.TabularInline):
+class ReportDeliveryInline(ScopedInline):
     model = ReportDelivery
     extra = 0
     can_delete = False
@@ -18,7 +20,7 @@ class ReportDeliveryInline(admin.TabularInline):
 
 
 @admin.register(ReportSubscription)
-class ReportSubscriptionAdmin(SimpleHistoryAdmin):
+class ReportSubscriptionAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["email", "user", "funder", "grant", "organization", "language", "attachment_format", "is_active"]
     list_filter = ["is_active", "language", "attachment_format"]
     search_fields = ["email", "user__username", "funder__name", "grant__name", "organization__name"]
@@ -28,7 +30,7 @@ class ReportSubscriptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportDelivery)
-class ReportDeliveryAdmin(admin.ModelAdmin):
+class ReportDeliveryAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["subscription", "period_start", "status", "attempts", "sent_at"]
     list_filter = ["status", "period_start"]
     list_select_related = ["subscription"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Funder, Grant, Organization, _choices_check
+from organizations.tenancy import SameOrganizationModel
 
 from .choices import DeliveryStatus, ReportFormat, ReportLanguage
 
@@ -15,7 +16,7 @@ ATTACHMENT_FORMATS = [
 ]
 
 
-class ReportSubscription(models.Model):
+class ReportSubscription(SameOrganizationModel, models.Model):
     """A user's monthly report by e-mail, for one funder, one grant or one organisation (exactly one)."""
 
     user = models.ForeignKey(
