@@ -120,6 +120,7 @@ def load(context: dict) -> None:
         participant=dt_people[3],
         policy=rental,
         devices=[laptops[3]],
+        agreement_signed=True,
         by=dt_user,
     )
     _backdate(returned, started_days_ago=30, due_in_days=-2)
@@ -138,6 +139,7 @@ def load(context: dict) -> None:
             cohort=course,
             devices=[tablet],
             accessories="charger",
+            agreement_signed=True,
             by=ds_user,
         )
         loans.append(loan)
@@ -149,6 +151,7 @@ def load(context: dict) -> None:
         participant=participants["adulted"][0],
         policy=course_chromebook,
         devices=chromebooks,
+        agreement_signed=True,
         by=lb_user,
     )
     loans.append(loan)
