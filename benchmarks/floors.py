@@ -76,7 +76,7 @@ def overdue_loans(request: HttpRequest) -> JsonResponse:
     total = loan_total_for_user(user, status=LoanStatus.ACTIVE, due_before=on)
     page = int(request.GET.get("page", 1))
     window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
-    rows, details = loan_page(queryset.order_by("due_on", "id"), LoanListRows.shared().columns, window)
+    rows, details = loan_page(queryset.order_by("overdue_after", "id"), LoanListRows.shared().columns, window)
     return _json({"count": total, "results": [{**row, **details[row["id"]]} for row in rows]})
 
 
