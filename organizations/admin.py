@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .admin_base import ScopedChoicesMixin, ScopedInline, TenantAdmin
 from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
 from .permissions import Action, can, organization_ids_allowing
@@ -105,7 +106,24 @@ class ParticipantAdmin(TenantAdmin):
     list_display = ["display_name", "organization", "phone", "preferred_language", "sms_consent", "is_active"]
     list_filter = ["is_active", "preferred_language", "sms_consent", "age_band", "gender", "organization"]
     search_fields = ["display_name", "reference", "phone"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["anonymised_at", "created_at", "updated_at"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.anonymised_at is not None:
+            return False  # erased: the page is read-only, a posted change is refused (403) and nothing is written
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Through the one write path, as the API and the desk (consent records, the anonymisation lock)."""
+        fields = {name: form.cleaned_data[name] for name in services.PARTICIPANT_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = services.participant_update(participant=obj, by=request.user, **fields)
+        else:
+            saved = services.participant_create(
+                organization=form.cleaned_data["organization"], by=request.user, **fields
+            )
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
 
 
 @admin.register(StaffTask)

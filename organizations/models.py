@@ -166,6 +166,9 @@ class Participant(models.Model):
     age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set once by the privacy work when the person's data is erased; from then on nothing personal is
+    # written to this row again (organizations.services.participant_update refuses it on every path).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

@@ -92,3 +92,68 @@ def participant_lock_if_active(participant: Participant) -> bool:
     is open; whoever gives them a loan, a code, a cheque or a waiting-list place takes the lock first, so
     an anonymisation and a new record never cross (privacy.services.participants_anonymise_due)."""
     return Participant.objects.select_for_update().filter(pk=participant.pk, is_active=True).exists()
+
+
+# --- participants: the one write path of the API, the desk and the admin ----------------------------
+
+PARTICIPANT_FIELDS = (
+    "display_name",
+    "phone",
+    "preferred_language",
+    "sms_consent",
+    "reference",
+    "note",
+    "age_band",
+    "gender",
+    "is_active",
+)
+
+
+def participant_refuse_if_anonymised(participant: Participant) -> None:
+    """409 `participant_anonymised`: an erased person's row never takes personal data (or activity) again."""
+    if participant.anonymised_at is not None:
+        raise DomainError(
+            "participant_anonymised",
+            _("This person's data was erased: it cannot be written again. Register them anew if they come back."),
+        )
+
+
+def _note_consent(participant: Participant, *, was, by, channel) -> None:
+    # The consent log lives in the privacy app, which builds on this one: imported at call time.
+    from privacy.services import consent_note_change
+
+    if channel is None:
+        consent_note_change(participant=participant, was=was, by=by)
+    else:
+        consent_note_change(participant=participant, was=was, by=by, channel=channel)
+
+
+@transaction.atomic
+def participant_create(*, organization, by, channel: str | None = None, **fields) -> Participant:
+    """Register a participant; SMS consent given at registration is kept as a consent record."""
+    unknown = set(fields) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_create got unknown fields {sorted(unknown)}")
+    participant = Participant.objects.create(organization=organization, **fields)
+    _note_consent(participant, was=None, by=by, channel=channel)
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, participant: Participant, by, channel: str | None = None, **fields) -> Participant:
+    """Change a participant's details under the lock the privacy work takes; refused once they are anonymised.
+
+    A change of SMS consent is kept as a consent record. Returns the saved row (also copied onto `participant`).
+    """
+    unknown = set(fields) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise TypeError(f"participant_update got unknown fields {sorted(unknown)}")
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant_refuse_if_anonymised(locked)
+    was = locked.sms_consent
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    _note_consent(locked, was=was, by=by, channel=channel)
+    participant.__dict__.update({name: getattr(locked, name) for name in (*fields, "updated_at")})
+    return locked

@@ -13,13 +13,20 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 MASK = "***"
 
-# A phone number: +32 / 0032 / 0 followed by at least 8 more digits, spaces, dots, slashes or dashes between.
-PHONE = re.compile(r"(?<![\w+%])(?:\+|%2B|00|0)(?:[\s./-]?\d){8,14}(?!\w)")
+# Between the digits of a phone number: a space, dot, slash, dash or plus (a space in a query string), or
+# any of those URL-encoded (%20, %2B, %2F...).
+_SEP = r"(?:[\s./+-]|%(?:20|2[BbDdEeFf]|09))?"
+# A phone number: +32 / 0032 / 0 followed by at least 8 more digits; or a Belgian mobile number written
+# without its 0 (470 11 22 33), as people type it into a search box.
+PHONE = re.compile(
+    rf"(?<![\w+%])(?:(?:\+|%2[Bb]|00|0)(?:{_SEP}\d){{8,14}}|4\d{{2}}(?:{_SEP}\d){{6}})(?![\w%])"
+)
 # The random token in a loan-card URL or the public API, and internet codes named as such.
 TOKEN_URL = re.compile(r"(/(?:l|public/loans)/)[A-Za-z0-9_-]{8,}")
 CODE_WORD = re.compile(r"(?i)(\bcodes?\b[\s:=\"']{1,4})([A-Z0-9][A-Z0-9-]{5,63})")
-# Query-string or form style secrets: phone=..., to=..., code=..., token=...
-PARAM = re.compile(r"(?i)\b(phone|to|from|code|token|body)=([^&\s]+)")
+# Query-string or form style secrets: phone=..., to=..., code=..., token=..., and what was searched for
+# (search=, q=: names and numbers people type into a search box).
+PARAM = re.compile(r"(?i)\b(phone|to|from|code|token|body|search|q)=([^&\s]+)")
 
 SENSITIVE_KEYS = re.compile(r"(?i)phone|^to$|^from$|code|token|body|display_name|note|reference|household", re.I)
 

@@ -51,7 +51,7 @@ FIELDS = [
     ("participant", "gender", _("gender"), _("funders' figures (share of women)"), MEMBERS, KEPT_UNLINKED),
     (
         "participant",
-        "is_active, created_at, updated_at",
+        "is_active, anonymised_at, created_at, updated_at",
         _("dates and status"),
         _("to know when the retention period ends; funders' figures"),
         MEMBERS,

@@ -8,6 +8,7 @@ import datetime
 import logging
 import secrets
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -82,7 +83,10 @@ def _scrub(participant: Participant) -> dict[str, int]:
     counts: dict[str, int] = {}
 
     Participant.objects.filter(pk=pid).update(**PARTICIPANT_FIELDS, sms_consent=False, is_active=False, updated_at=now)
-    _history(Participant).objects.filter(id=pid).update(**PARTICIPANT_FIELDS, history_change_reason=None)
+    Participant.objects.filter(pk=pid, anonymised_at__isnull=True).update(anonymised_at=now)
+    _history(Participant).objects.filter(id=pid).update(
+        **PARTICIPANT_FIELDS, sms_consent=False, history_change_reason=None
+    )
 
     # The loan card's link dies: a fresh random token, revoked. History keeps no token.
     for loan_id in loan_ids:
@@ -138,7 +142,55 @@ def _scrub(participant: Participant) -> dict[str, int]:
         RELATED_FIELDS["opt_outs"],
         history_filter=Q(participant_id=pid),
     )
+    counts["admin_log"] = _scrub_admin_log(
+        {
+            Participant: [pid],
+            Loan: loan_ids,
+            EligibilityCode: code_ids,
+            OutboundMessage: message_ids,
+            StaffTask: task_ids,
+            WaitlistEntry: list(WaitlistEntry.objects.filter(participant_id=pid).values_list("id", flat=True)),
+            SmsOptOut: list(SmsOptOut.objects.filter(participant_id=pid).values_list("id", flat=True)),
+            Digicheque: list(Digicheque.objects.filter(participant_id=pid).values_list("id", flat=True)),
+            ConsentRecord: list(ConsentRecord.objects.filter(participant_id=pid).values_list("id", flat=True)),
+            Payment: list(Payment.objects.filter(loan_id__in=loan_ids).values_list("id", flat=True)),
+        }
+    )
     return counts
+
+
+def _scrub_admin_log(rows: dict) -> int:
+    """The admin's "Recent actions" name each object as it was (object_repr): those naming the person go."""
+    changed = 0
+    for model, ids in rows.items():
+        if ids:
+            changed += LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids]
+            ).update(object_repr=ANONYMISED)
+    return changed
+
+
+def participants_written_back():
+    """Anonymised participants whose row holds personal data again (written back before the write path
+    refused it, or by hand in the database): the retention run and erasure anonymise them again."""
+    blank = Q(display_name=ANONYMISED, phone="", reference="", note="", is_active=False, sms_consent=False)
+    return Participant.objects.filter(anonymised_at__isnull=False).exclude(blank)
+
+
+def _anonymise_again(participant_id: int, *, by=None) -> bool:
+    """Scrub a written-back participant once more (their Anonymisation row stays the first one)."""
+    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
+    if participant is None or not participants_written_back().filter(pk=participant_id).exists():
+        return False
+    counts = _scrub(participant)
+    PrivacyLogEntry.objects.create(
+        organization_id=participant.organization_id,
+        participant_id_ref=participant.pk,
+        action=PrivacyAction.ANONYMISE,
+        by=by,
+        detail={"rule": "written_back", "rows": counts},
+    )
+    return True
 
 
 def _anonymise(
@@ -204,6 +256,9 @@ def participants_anonymise_due(*, now: datetime.datetime | None = None) -> int:
             except _NoLongerDue:
                 continue
             done += record is not None
+    for participant_id in participants_written_back().values_list("id", flat=True):
+        with transaction.atomic():
+            done += _anonymise_again(participant_id)
     if done:
         logger.info("privacy: %s participant(s) anonymised after their retention period", done)
     return done
@@ -240,7 +295,10 @@ def participant_erase(*, participant: Participant, by) -> Anonymisation:
 
     The privacy log records who and when, and which fields were cleared, never their values.
     """
-    if Anonymisation.objects.filter(participant_id=participant.pk).exists():
+    earlier = Anonymisation.objects.filter(participant_id=participant.pk).first()
+    if earlier is not None:
+        if _anonymise_again(participant.pk, by=by):  # data written back after the first erasure goes too
+            return earlier
         raise DomainError("already_anonymised", _("This person's data has already been erased."))
     record = _anonymise(
         participant_id=participant.pk, rule=AnonymisationRule.REQUEST, by=by, check=_refuse_while_lending

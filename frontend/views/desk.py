@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,9 +33,8 @@ from loans.services import (
 from organizations.models import Participant
 from organizations.permissions import Action, can
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
-from organizations.services import participant_lock_if_active
+from organizations.services import participant_create, participant_update
 from privacy.choices import ConsentChannel
-from privacy.services import consent_note_change
 
 from .. import selectors
 from ..forms import (
@@ -157,11 +155,9 @@ def checkout_participant(request: HttpRequest) -> HttpResponse:
         )
     create = ParticipantCreateForm(request.POST or None)
     if request.method == "POST" and create.is_valid():
-        with transaction.atomic():
-            participant = create.save(commit=False)
-            participant.organization = organization
-            participant.save()
-            consent_note_change(participant=participant, was=None, by=request.user, channel=ConsentChannel.IN_PERSON)
+        participant = participant_create(
+            organization=organization, by=request.user, channel=ConsentChannel.IN_PERSON, **create.cleaned_data
+        )
         query = urlencode({"devices": request.GET["devices"], "participant": participant.pk})
         return redirect(f"{reverse('frontend:checkout-policy')}?{query}")
     return render(
@@ -367,24 +363,24 @@ def _participant_or_404(request, participant_id: int) -> Participant:
 def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
     """Correct a person's details; a change of SMS consent is kept as a consent record, as in the API."""
     participant = _participant_or_404(request, participant_id)
-    consent_before = participant.sms_consent
     form = ParticipantEditForm(request.POST or None, instance=participant)
+    status = _form_status(request)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Under the lock the retention run takes: an anonymised person is never given their data back.
-            active = participant_lock_if_active(participant)
-            if active:
-                form.save()
-                consent_note_change(participant=participant, was=consent_before, by=request.user)
-        if active:
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        participant.refresh_from_db()  # the form wrote onto the instance: the service reads the row anew
+        try:
+            participant_update(participant=participant, by=request.user, **changes)
+        except DomainError as error:  # anonymised meanwhile: 409, as the API answers
+            _errors_on_form(form, error)
+            status = error.status_code
+        else:
             messages.success(request, _("Saved."))
             return redirect("frontend:participant", participant_id=participant.pk)
-        form.add_error(None, _("This participant is no longer active: their details cannot be changed."))
     return render(
         request,
         "frontend/desk/participant_edit.html",
         {"form": form, "participant": participant, "active": "participants"},
-        status=_form_status(request),
+        status=status,
     )
 
 

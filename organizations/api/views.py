@@ -1,6 +1,5 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
@@ -138,21 +137,16 @@ class ParticipantViewSet(TenantModelViewSet):
     search_fields = ["display_name", "reference", "phone"]
     ordering_fields = ["display_name", "created_at", "updated_at"]
 
-    # Every change of SMS consent made here is kept as a consent record (privacy app).
+    # Through the one write path (organizations.services): consent changes are kept as consent records,
+    # and an anonymised participant refuses every write (409 participant_anonymised).
     def perform_create(self, serializer):
-        from privacy.services import consent_note_change
-
-        with transaction.atomic():
-            super().perform_create(serializer)
-            consent_note_change(participant=serializer.instance, was=None, by=self.request.user)
+        data = dict(serializer.validated_data)
+        organization = data.pop("organization")
+        serializer.instance = services.participant_create(organization=organization, by=self.request.user, **data)
 
     def perform_update(self, serializer):
-        from privacy.services import consent_note_change
-
-        was = serializer.instance.sms_consent
-        with transaction.atomic():
-            serializer.save()
-            consent_note_change(participant=serializer.instance, was=was, by=self.request.user)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "organization"}
+        serializer.instance = services.participant_update(participant=serializer.instance, by=self.request.user, **data)
 
 
 @extend_schema_view(create=extend_schema(exclude=True))  # tasks come from the scheduled scans only

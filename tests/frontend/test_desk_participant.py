@@ -357,11 +357,15 @@ def test_another_organisations_participant_cannot_be_edited(staff_of_org_a, org_
 
 
 def test_an_anonymised_person_is_not_given_their_details_back(staff_of_org_a, org_a):
-    gone = ParticipantFactory(organization=org_a, display_name="Anonymised", phone="", is_active=False)
+    from django.utils import timezone
+
+    gone = ParticipantFactory(
+        organization=org_a, display_name="Anonymised", phone="", is_active=False, anonymised_at=timezone.now()
+    )
     data = {"display_name": "Marc Dubois", "phone": "0470 12 34 56", "preferred_language": "fr"}
     response = login(staff_of_org_a).post(f"{page(gone)}edit", data)
-    assert response.status_code == 400
-    assert "This participant is no longer active" in response.content.decode()
+    assert response.status_code == 409  # as the API answers (participant_anonymised)
+    assert "This person&#x27;s data was erased" in response.content.decode()
     gone.refresh_from_db()
     assert gone.display_name == "Anonymised" and not gone.phone
 
