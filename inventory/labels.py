@@ -5,12 +5,13 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import qrcode
 from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
+
+from backend.qr import draw_qr
 
 from .models import Device
 
@@ -34,35 +35,6 @@ class LabelSheet:
 
 def scan_url(device: Device, base_url: str | None = None) -> str:
     return f"{(base_url or settings.SITE_URL).rstrip('/')}/s/{device.label_code}"
-
-
-MASK_PATTERN = 2
-QUIET_MODULES = 4  # the quiet zone the QR standard asks for
-
-
-def _draw_qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector rectangles (one per run of dark modules): sharp at any print size, and fast."""
-    # A fixed mask pattern skips qrcode's pure-Python scoring of all eight (most of its time); any mask
-    # is valid and scanners read it all the same.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=MASK_PATTERN)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    count = len(matrix)
-    quiet = QUIET_MODULES  # modules of white border inside `size` (the label around adds more)
-    module = size / (count + 2 * quiet)
-    path = pdf.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + quiet + 1) * module
-        col = 0
-        while col < count:
-            if row[col]:
-                start = col
-                while col < count and row[col]:
-                    col += 1
-                path.rect(x + (start + quiet) * module, top, (col - start) * module, module)
-            col += 1
-    pdf.drawPath(path, stroke=0, fill=1)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -93,7 +65,8 @@ def render_labels(devices: Iterable[Device], *, sheet: LabelSheet | None = None,
         column, row = slot % sheet.columns, slot // sheet.columns
         left = sheet.margin_x + column * width
         bottom = A4[1] - sheet.margin_y - (row + 1) * height
-        _draw_qr(pdf, scan_url(device, base_url), left + pad, bottom + pad, qr_size)
+        # the 4-module quiet zone is inside qr_size (backend.qr); the label's padding adds to it
+        draw_qr(pdf, scan_url(device, base_url), left + pad, bottom + pad, qr_size)
         text_x = left + pad + qr_size + pad
         text_width = left + width - pad - text_x
         top = bottom + height - pad

@@ -7,15 +7,15 @@ internet-code letter ships, connectivity/fonts), as STACK-NOTES.md recommends.
 
 import io
 
-import qrcode
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from backend.qr import draw_qr
 from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
 from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 
@@ -35,14 +35,6 @@ def document_language(loan: Loan) -> str:
 
 def loan_card_url(loan: Loan) -> str:
     return f"{settings.SITE_URL}/l/{loan.public_token}"
-
-
-def _qr_image(url: str) -> ImageReader:
-    image = qrcode.make(url, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
 
 
 class _Writer:
@@ -160,7 +152,7 @@ def _qr_block(writer: _Writer, loan: Loan) -> None:
     writer.space(size + 10)
     url = loan_card_url(loan)
     qr_x = WIDTH - MARGIN - size if writer.rtl else MARGIN
-    writer.canvas.drawImage(_qr_image(url), qr_x, writer.y, width=size, height=size)
+    draw_qr(writer.canvas, url, qr_x, writer.y, size)  # vector, mask scored, 4-module quiet zone inside `size`
     text_x = MARGIN + size + 6 * mm  # mirrored by text_at in Arabic
     writer.text_at(text_x, writer.y + size - 14, _("Your loan card"), size=11, bold=True)
     writer.text_at(
