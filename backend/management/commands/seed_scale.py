@@ -111,7 +111,8 @@ class BulkWriter:
         return value if value is None or self.postgres else value.isoformat()
 
     def columns(self, model, names: Sequence[str]) -> list[str]:
-        fields = {field.name: field for field in model._meta.concrete_fields}
+        # A generated column (Loan.overdue_after) is computed by the database, never written.
+        fields = {field.name: field for field in model._meta.concrete_fields if not getattr(field, "generated", False)}
         missing = set(fields) - set(names)
         if missing:
             raise CommandError(f"seed_scale does not fill {model.__name__}.{sorted(missing)}: update the command")
@@ -326,7 +327,7 @@ class Command(BaseCommand):
         self.participant_ranges = []
         names = [
             "id", "organization", "display_name", "phone", "preferred_language", "sms_consent", "reference", "note",
-            "age_band", "gender", "is_active", "created_at", "updated_at",
+            "age_band", "gender", "is_active", "anonymised_at", "created_at", "updated_at",
         ]  # fmt: skip
         now = ts(self.now)
 
@@ -338,7 +339,7 @@ class Command(BaseCommand):
                     phone = "" if rng.random() < 0.05 else f"+3247{(pid * 7919) % 10_000_000:07d}"
                     yield (
                         pid, org.id, f"{rng.choice(FIRST_NAMES)} {chr(65 + pid % 26)}.", phone, rng.choice(languages),
-                        rng.random() < 0.8, "", "", rng.choice(AGE_BANDS), rng.choice(GENDERS), True, now, now,
+                        rng.random() < 0.8, "", "", rng.choice(AGE_BANDS), rng.choice(GENDERS), True, None, now, now,
                     )  # fmt: skip
                     pid += 1
 
