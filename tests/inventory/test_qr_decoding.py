@@ -18,7 +18,7 @@ from qrcode import util as qrcode_util
 
 from backend.qr import QUIET_MODULES, false_finders, penalty, qr_matrix
 from inventory.labels import LabelSheet
-from inventory.models import Device, DeviceEvent
+from inventory.models import LABEL_CODE_ALPHABET, Device, DeviceEvent
 from loans import documents
 from loans import services as loan_services
 from tests.factories import ParticipantFactory
@@ -217,7 +217,7 @@ def test_the_mask_is_qrcodes_own_choice_unless_that_one_has_a_finder_look_alike(
     rng = random.Random()
     seed = rng.randrange(2**32)
     rng.seed(seed)
-    versions, kept = set(), 0
+    versions = set()
     lengths = [rng.randint(1, 300) for _ in range(30)] + [10, 35, 80]
     for length in lengths:
         data = "".join(rng.choice(string.ascii_letters + string.digits + "/:.-") for _ in range(length))
@@ -230,10 +230,22 @@ def test_the_mask_is_qrcodes_own_choice_unless_that_one_has_a_finder_look_alike(
         assert np.array_equal(ours.modules, symbols[expected][0]), (seed, data)
         if look_alikes[automatic] == 0:
             assert ours.mask_pattern == automatic, (seed, data)
-        kept += ours.mask_pattern == automatic
         versions.add(ours.version)
     assert min(versions) <= 3 and max(versions) >= 7  # small codes, and ones with version information
-    assert kept >= len(lengths) * 0.6  # mostly the standard's own choice
+
+
+def test_most_label_codes_keep_qrcodes_own_mask():
+    rng = random.Random(18)  # seeded: the same codes every run
+    urls = [
+        f"https://lend.example.org/s/{''.join(rng.choice(LABEL_CODE_ALPHABET) for _ in range(10))}" for _ in range(100)
+    ]
+    kept = 0
+    for url in urls:
+        automatic = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+        automatic.add_data(url)
+        automatic.make(fit=True)
+        kept += qr_matrix(url).mask_pattern == automatic.best_mask_pattern()
+    assert kept >= 85, kept  # about 95 in 100: the look-alike rule changes few
 
 
 def _false_finders_plainly(matrix: np.ndarray) -> int:
@@ -262,7 +274,7 @@ def _false_finders_plainly(matrix: np.ndarray) -> int:
             total = sum(lengths)
             if (
                 sum(abs(length / total - ratio / 7) for length, ratio in zip(lengths, (1, 1, 3, 1, 1), strict=True))
-                >= 0.25
+                >= 0.3
             ):
                 continue
             centre = window[0][1] + total / 2
@@ -279,7 +291,7 @@ def _false_finders_plainly(matrix: np.ndarray) -> int:
                 whole = sum(parts)
                 if (
                     sum(abs(part / whole - ratio / 14) for part, ratio in zip(parts, (3, 2, 2, 3, 2, 2), strict=True))
-                    >= 0.12
+                    >= 0.15
                 ):
                     continue
                 r, c = row - QUIET_MODULES, column - QUIET_MODULES
