@@ -59,7 +59,13 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "created": self.created, "dry_run": self.dry_run, "errors": self.errors}
+        return {
+            "total": self.total,
+            "created": self.created,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "errors": self.errors,
+        }
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict]]:

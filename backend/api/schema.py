@@ -56,6 +56,12 @@ class LendwiseAutoSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(response=ErrorSerializer, description=_ERRORS[code]), code, direction=direction
                 )
+        # A 4xx a view documents by its description only still has the one error shape: say so, or a client
+        # (and Schemathesis' response check) has no schema to hold the body to.
+        for code, response in responses.items():
+            if str(code).startswith("4") and not response.get("content"):
+                described = OpenApiResponse(response=ErrorSerializer, description=response.get("description", ""))
+                responses[code] = self._get_response_for_code(described, code, direction=direction)
         return responses
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api.fields import RelatedCharField
+from backend.api.schema import ErrorSerializer
 from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.models import Grant
 from organizations.permissions import Action, organization_ids_allowing
@@ -224,6 +225,32 @@ class RepairTicketSerializer(serializers.ModelSerializer):
 @extend_schema_field(OpenApiTypes.INT)
 class _OrganizationIdField(OrganizationField):
     pass
+
+
+class DeviceImportRowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DeviceImportReportSerializer(serializers.Serializer):
+    """What `devices/import/` answers: a dry run's check (200) or the rows imported (201)."""
+
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    ok = serializers.BooleanField()
+    errors = DeviceImportRowErrorSerializer(many=True)
+
+
+class DeviceImportRefusalSerializer(ErrorSerializer):
+    """A 400 of `devices/import/`: the API's error shape; when the rows were read (code `invalid_rows`), also
+    the report of every bad row, with `ok` false. A bad form or unreadable file has the error shape only."""
+
+    total = serializers.IntegerField(required=False)
+    created = serializers.IntegerField(required=False)
+    dry_run = serializers.BooleanField(required=False)
+    ok = serializers.BooleanField(required=False)
+    errors = DeviceImportRowErrorSerializer(many=True, required=False)
 
 
 class ImportSerializer(serializers.Serializer):

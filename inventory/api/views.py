@@ -34,6 +34,8 @@ from ..services import (
 )
 from .serializers import (
     DeviceEventSerializer,
+    DeviceImportRefusalSerializer,
+    DeviceImportReportSerializer,
     DeviceSerializer,
     DonorSerializer,
     ImportSerializer,
@@ -225,7 +227,11 @@ class DeviceViewSet(NoNulQueryParamsMixin, TenantModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ImportSerializer},
-        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+        responses={
+            200: DeviceImportReportSerializer,
+            201: DeviceImportReportSerializer,
+            400: OpenApiResponse(DeviceImportRefusalSerializer, description="Bad form or file, or rows with errors"),
+        },
         summary="Import devices from CSV: dry run (default) or all-or-nothing commit",
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])

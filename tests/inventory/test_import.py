@@ -53,7 +53,7 @@ def acme(org_a):
 def test_a_dry_run_checks_200_rows_and_writes_nothing(api, org_a, staff_of_org_a, acme):
     response = _upload(api.as_user(staff_of_org_a), donor_list())
     assert response.status_code == 200, response.data
-    assert response.data == {"total": 200, "created": 0, "dry_run": True, "errors": []}
+    assert response.data == {"total": 200, "created": 0, "dry_run": True, "ok": True, "errors": []}
     assert not Device.objects.exists()
 
 
