@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE = {
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_SENDING_HOURS = tuple(env.list("SMS_SENDING_HOURS", default=["09:00", "20:00"]))
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+# A STOP or START counts for the organisations that messaged the number in these many days before it.
+SMS_REPLY_WINDOW_DAYS = env.int("SMS_REPLY_WINDOW_DAYS", default=14)
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env.str("TWILIO_FROM", default="")

@@ -56,6 +56,7 @@ class SmsOptOutAdmin(TenantAdmin):
     search_fields = ["participant__display_name", "phone"]
     list_select_related = ["organization", "participant"]
     autocomplete_fields = ["participant"]
+    exclude = ["reply_text"]  # the person's own words: API only, for the organisation's staff and admins
 
 
 @admin.register(SendingHours)

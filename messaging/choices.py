@@ -24,6 +24,7 @@ class BlockedReason(models.TextChoices):
     INVALID_NUMBER = "invalid_number", _("The phone number is not valid")
     INACTIVE = "inactive", _("The participant is no longer active")
     OBSOLETE = "obsolete", _("No longer needed (the loan was returned or its due date changed)")
+    SUPPRESSED = "suppressed", _("This number replied STOP: no SMS goes to it until it opts in again")
 
 
 class OptOutChannel(models.TextChoices):

@@ -106,6 +106,7 @@ class OutboundMessage(SameOrganizationModel, models.Model):
             models.Index(fields=["organization", "-created_at"], name="message_org_created"),
             models.Index(fields=["backend", "provider_id"], name="message_provider_id"),
             models.Index(fields=["content_type", "object_id"], name="message_related"),
+            models.Index(fields=["to", "claimed_at"], name="message_to_claimed"),  # who messaged a number lately
         ]
 
     def __str__(self):
@@ -113,7 +114,12 @@ class OutboundMessage(SameOrganizationModel, models.Model):
 
 
 class SmsOptOut(SameOrganizationModel, models.Model):
-    """When and how a participant said they no longer want SMS (e.g. replied STOP)."""
+    """When and how a participant said they no longer want SMS (e.g. replied STOP).
+
+    Written only in the organisation a STOP was attributed to (see `services.sms_opt_out_record`).
+    `keyword` is the fixed word recognised (STOP, ARRET...), never the person's own words; those are in
+    `reply_text`, kept only when one organisation was attributed, and shown to its staff and admins only.
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="sms_opt_outs", verbose_name=_("organisation")
@@ -123,7 +129,12 @@ class SmsOptOut(SameOrganizationModel, models.Model):
     )
     phone = PhoneNumberField(_("phone"))
     channel = models.CharField(_("how"), max_length=12, choices=OptOutChannel.choices)
-    keyword = models.CharField(_("text received"), max_length=160, blank=True)
+    keyword = models.CharField(_("keyword"), max_length=160, blank=True)
+    reply_text = models.TextField(
+        _("reply text"),
+        blank=True,
+        help_text=_("The person's own words with the STOP; shown to this organisation's staff and admins only."),
+    )
     backend = models.CharField(_("provider"), max_length=20, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     history = HistoricalRecords()
@@ -136,6 +147,41 @@ class SmsOptOut(SameOrganizationModel, models.Model):
 
     def __str__(self):
         return f"{self.participant} ({self.received_at:%Y-%m-%d})"
+
+
+class SmsSuppressionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def lift(self, phone, *, now=None) -> int:
+        """The number opted in again somewhere: SMS may go to it again (where it has consent)."""
+        number = getattr(phone, "as_e164", None) or str(phone or "")
+        if not number:
+            return 0
+        return self.active().filter(phone=number).update(lifted_at=now or timezone.now())
+
+
+class SmsSuppression(models.Model):
+    """A number that replied STOP: no SMS goes to it from any organisation until it opts in again.
+
+    Installation-wide and read by no organisation: no API, no desk page, no admin. It holds the number,
+    the fixed keyword and dates, never the person's words nor which organisation the STOP answered.
+    """
+
+    phone = models.CharField(_("phone"), max_length=16, unique=True, validators=[E164])
+    keyword = models.CharField(_("keyword"), max_length=20)
+    backend = models.CharField(_("provider"), max_length=20, blank=True)
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = SmsSuppressionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SMS suppression")
+        verbose_name_plural = _("SMS suppression list")
+
+    def __str__(self):
+        return f"#{self.pk} {'lifted' if self.lifted_at else 'active'}"
 
 
 class SendingHours(models.Model):

@@ -58,12 +58,22 @@ def parse_status(provider: str, request) -> tuple[str, str | None, str]:
     return str(data.get("id", "")), HTTP_STATUS.get(data.get("status", "")), str(data.get("error", ""))
 
 
-def parse_inbound(provider: str, request) -> tuple[str, str]:
-    """(sender's number, text)."""
+# The sender and text fields of an inbound SMS, as each provider names them (error messages name them so).
+INBOUND_FIELDS = {"twilio": ("From", "Body"), "http": ("from", "body")}
+MAX_INBOUND_TEXT = 1600  # ten concatenated segments: longer is not an SMS
+
+
+def parse_inbound(provider: str, request) -> tuple[object, object]:
+    """(sender's number, text) as sent: None for a missing field. Raises ValueError for a body that is not
+    a JSON object (http)."""
+    sender_key, text_key = INBOUND_FIELDS[provider]
     if provider == "twilio":
-        return request.POST.get("From", ""), request.POST.get("Body", "")
-    data = json.loads(request.body or b"{}")
-    return str(data.get("from", "")), str(data.get("body", ""))
+        data = request.POST
+    else:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    return data.get(sender_key), data.get(text_key)
 
 
 SIGNATURE_CHECKS = {"twilio": twilio_signature_valid, "http": http_signature_valid}

@@ -99,6 +99,22 @@ FIELDS = [
     ),
     ("sms_opt_out", "phone, keyword", _("STOP replies"), _("never to send SMS again after STOP"), MEMBERS, RETENTION),
     (
+        "sms_opt_out",
+        "reply_text",
+        _("the words of a STOP reply"),
+        _("what the person asked, kept when the STOP answered this organisation only"),
+        STAFF_ADMINS,
+        RETENTION,
+    ),
+    (
+        "sms_suppression",
+        "phone",
+        _("numbers that replied STOP (for the whole installation)"),
+        _("no SMS to the number from any organisation until it opts in again"),
+        _("no organisation (the installation only)"),
+        _("until the number opts in again"),
+    ),
+    (
         "staff_task",
         "title, outcome",
         _("follow-up tasks"),

@@ -192,7 +192,12 @@ def participant_export(participant: Participant) -> dict:
             for record in consent_records_for(participant).order_by("recorded_at", "id")
         ],
         "sms_opt_outs": [
-            {"received_at": _iso(o.received_at), "channel": o.channel, "text": o.keyword, "phone": str(o.phone)}
+            {
+                "received_at": _iso(o.received_at),
+                "channel": o.channel,
+                "text": o.reply_text or o.keyword,  # the person's own words, when their organisation kept them
+                "phone": str(o.phone),
+            }
             for o in SmsOptOut.objects.filter(participant=participant).order_by("received_at", "id")
         ],
         "loans": [

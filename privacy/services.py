@@ -19,7 +19,7 @@ from backend.api.errors import DomainError
 from connectivity.models import CodeRevealLog, Digicheque, EligibilityCode
 from loans.models import Loan, Payment, WaitlistEntry, new_public_token
 from messaging.choices import BlockedReason, MessageStatus
-from messaging.models import OutboundMessage, SmsOptOut
+from messaging.models import OutboundMessage, SmsOptOut, SmsSuppression
 from organizations.models import Organization, Participant, StaffTask
 
 from .choices import AnonymisationRule, ConsentChannel, PrivacyAction
@@ -43,7 +43,7 @@ RELATED_FIELDS = {
     "digicheques": {"redeemed_purpose": "", "void_reason": ""},
     "staff_tasks": {"title": ANONYMISED, "outcome": ""},
     "messages": {"to": "", "body": "", "last_error": "", "provider_id": "", "request_reason": ""},
-    "opt_outs": {"phone": "", "keyword": ""},
+    "opt_outs": {"phone": "", "keyword": "", "reply_text": ""},
 }
 
 
@@ -312,7 +312,8 @@ def participant_erase(*, participant: Participant, by) -> Anonymisation:
 def consent_record(*, participant: Participant, given: bool, channel: str, by=None) -> ConsentRecord:
     """Record SMS consent given or withdrawn and make `Participant.sms_consent` say the same.
 
-    Withdrawing cancels the SMS still queued for the participant.
+    Withdrawing cancels the SMS still queued for the participant. Giving it lifts the number's SMS
+    suppression (it had replied STOP somewhere): the person opted in again.
     """
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     if Anonymisation.objects.filter(participant_id=locked.pk).exists():
@@ -330,6 +331,8 @@ def consent_record(*, participant: Participant, given: bool, channel: str, by=No
     if locked.sms_consent != given:
         locked.sms_consent = given
         locked.save(update_fields=["sms_consent", "updated_at"])
+    if given:
+        SmsSuppression.objects.lift(locked.phone)
     if not given:
         OutboundMessage.objects.filter(participant=locked, status=MessageStatus.QUEUED).update(
             status=MessageStatus.CANCELLED, blocked_reason=BlockedReason.NO_CONSENT, updated_at=timezone.now()
@@ -344,6 +347,8 @@ def consent_note_change(*, participant: Participant, was: bool | None, by, chann
         return None
     if was is not None and was == participant.sms_consent:
         return None
+    if participant.sms_consent:
+        SmsSuppression.objects.lift(participant.phone)  # opted in again: see consent_record
     return ConsentRecord.objects.create(
         organization_id=participant.organization_id,
         participant=participant,

@@ -1,8 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organizations.choices import Role
+from organizations.selectors import user_roles
+
 from ..choices import BlockedReason
 from ..models import OutboundMessage, SmsOptOut
+
+READS_REPLY_TEXT = frozenset({Role.ADMIN, Role.STAFF})
 
 
 class OutboundMessageSerializer(serializers.ModelSerializer):
@@ -68,7 +73,31 @@ class MonthlyCountSerializer(serializers.Serializer):
 
 
 class SmsOptOutSerializer(serializers.ModelSerializer):
+    """`keyword` is the fixed word (STOP, ARRET...); `reply_text`, the person's own words, only for the
+    organisation's staff and admins (null for a volunteer)."""
+
+    reply_text = serializers.SerializerMethodField()
+
     class Meta:
         model = SmsOptOut
-        fields = ["id", "organization", "participant", "phone", "channel", "keyword", "backend", "received_at"]
+        fields = [
+            "id",
+            "organization",
+            "participant",
+            "phone",
+            "channel",
+            "keyword",
+            "reply_text",
+            "backend",
+            "received_at",
+        ]
         read_only_fields = fields
+
+    def get_reply_text(self, obj) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if user.is_superuser or user_roles(user).get(obj.organization_id) in READS_REPLY_TEXT:
+            return obj.reply_text
+        return None

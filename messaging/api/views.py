@@ -97,13 +97,23 @@ class StatusWebhookView(APIView):
 
 @method_decorator(csrf_exempt, name="dispatch")
 class InboundWebhookView(APIView):
-    """Replies from participants: STOP / ARRET / STOPPEN records the opt-out."""
+    """Replies from participants: STOP / ARRET / STOPPEN opts the number out, START opts it in again, each in
+    the organisations that messaged it lately (see `services.sms_opt_out_record`); 400 naming a missing or
+    invalid field, and then nothing is written."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes: list = []
 
-    @extend_schema(request=None, responses={200: None, 403: OpenApiResponse(description="bad signature")})
+    @extend_schema(
+        request=None,
+        responses={
+            200: None,
+            204: None,
+            400: OpenApiResponse(description="missing or invalid field"),
+            403: OpenApiResponse(description="bad signature"),
+        },
+    )
     def post(self, request, provider: str):
         provider = _provider(provider)
         raw = request._request
@@ -113,7 +123,29 @@ class InboundWebhookView(APIView):
             sender, text = webhooks.parse_inbound(provider, raw)
         except (ValueError, json.JSONDecodeError):
             return Response({"detail": _("Invalid JSON."), "code": "invalid", "fields": {}}, status=400)
-        services.sms_opt_out_record(phone=sender, text=text, backend=provider)
+        errors = _inbound_errors(provider, sender, text)
+        if errors:
+            return Response(
+                {"detail": _("The reply is incomplete or invalid."), "code": "invalid", "fields": errors}, status=400
+            )
+        services.sms_reply_record(phone=sender, text=text, backend=provider)
         if provider == "twilio":
             return HttpResponse("<Response/>", content_type="text/xml")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _inbound_errors(provider: str, sender, text) -> dict[str, list[str]]:
+    """Field errors of an inbound SMS, under the provider's own field names (e.g. From/Body for Twilio)."""
+    sender_key, text_key = webhooks.INBOUND_FIELDS[provider]
+    errors = {}
+    if sender is None or (isinstance(sender, str) and not sender.strip()):
+        errors[sender_key] = [_("This field is required.")]
+    elif not isinstance(sender, str) or "\x00" in sender or not services.inbound_number(sender):
+        errors[sender_key] = [_("Not a valid phone number.")]
+    if text is None:
+        errors[text_key] = [_("This field is required.")]
+    elif not isinstance(text, str) or "\x00" in text:
+        errors[text_key] = [_("Must be text.")]
+    elif len(text) > webhooks.MAX_INBOUND_TEXT:
+        errors[text_key] = [_("At most %(max)d characters.") % {"max": webhooks.MAX_INBOUND_TEXT}]
+    return errors

@@ -359,6 +359,32 @@ add(
     "om na STOP nooit meer sms'jes te sturen",
     "pour ne plus jamais envoyer de SMS après STOP",
 )
+add("the words of a STOP reply", "de woorden van een STOP-antwoord", "les mots d'une réponse STOP")
+add(
+    "what the person asked, kept when the STOP answered this organisation only",
+    "wat de persoon vroeg, bewaard als de STOP alleen deze organisatie beantwoordde",
+    "ce que la personne a demandé, gardé quand le STOP répondait à cette seule organisation",
+)
+add(
+    "numbers that replied STOP (for the whole installation)",
+    "nummers die STOP antwoordden (voor de hele installatie)",
+    "numéros ayant répondu STOP (pour toute l'installation)",
+)
+add(
+    "no SMS to the number from any organisation until it opts in again",
+    "geen sms naar het nummer van welke organisatie ook, tot het opnieuw toestemming geeft",
+    "aucun SMS vers ce numéro, d'aucune organisation, tant qu'il ne s'est pas réinscrit",
+)
+add(
+    "no organisation (the installation only)",
+    "geen enkele organisatie (alleen de installatie)",
+    "aucune organisation (l'installation seule)",
+)
+add(
+    "until the number opts in again",
+    "tot het nummer opnieuw toestemming geeft",
+    "jusqu'à ce que le numéro se réinscrive",
+)
 add("follow-up tasks", "opvolgtaken", "tâches de suivi")
 add(
     "to call or visit about a late device, re-check eligibility",

@@ -60,7 +60,25 @@ def test_another_organisations_participant_is_not_found(api, org_b, staff_of_org
 
 
 def test_a_stop_reply_is_a_consent_record(org_a):
+    from django.utils import timezone
+
+    from messaging.models import OutboundMessage
+
     person = ParticipantFactory(organization=org_a, phone="+32470112233", sms_consent=True)
+    # The STOP answers an SMS org_a sent the number (see tests/messaging/test_stop_attribution.py).
+    OutboundMessage.objects.create(
+        organization=org_a,
+        participant=person,
+        to="+32470112233",
+        language="fr",
+        template="loan_confirmation",
+        body="-",
+        encoding="gsm7",
+        segments=1,
+        status="sent",
+        claimed_at=timezone.now(),
+        idempotency_key="test-consent-stop",
+    )
     assert messaging_services.sms_opt_out_record(phone="+32470112233", text="Stop", backend="twilio") == 1
     record = ConsentRecord.objects.get(participant=person)
     assert (record.given, record.channel, record.recorded_by) == (False, "sms_keyword", None)
