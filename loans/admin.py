@@ -38,6 +38,7 @@ class LoanAdmin(TenantAdmin):
     date_hierarchy = "due_on"
     list_select_related = ["participant", "organization"]
     inlines = [LoanItemInline]
+    exclude = ["public_token"]  # the loan card's secret: never shown in the back office
     readonly_fields = [
         "organization",
         "participant",
@@ -46,7 +47,6 @@ class LoanAdmin(TenantAdmin):
         "started_on",
         "closed_at",
         "renewals_count",
-        "public_token",
         "checked_out_by",
         "checked_in_by",
     ]

@@ -6,6 +6,7 @@ from organizations.admin_base import TenantAdmin
 
 from . import services
 from .models import OutboundMessage, SendingHours, SmsOptOut
+from .secrets import masked_body
 
 
 @admin.register(OutboundMessage)
@@ -24,11 +25,19 @@ class OutboundMessageAdmin(TenantAdmin):
         "sent_at",
     ]
     list_filter = ["status", "blocked_reason", "template", "language", "encoding", "backend", "organization"]
-    search_fields = ["to", "body", "participant__display_name", "idempotency_key", "provider_id"]
+    search_fields = ["to", "participant__display_name", "idempotency_key", "provider_id"]  # bodies carry secrets
     date_hierarchy = "created_at"
     list_select_related = ["organization", "participant"]
     actions = ["resend_selected"]
-    readonly_fields = [field.name for field in OutboundMessage._meta.fields if field.name != "id"]
+    exclude = ["body"]
+    readonly_fields = [
+        "masked_body",
+        *(field.name for field in OutboundMessage._meta.fields if field.name not in ("id", "body")),
+    ]
+
+    @admin.display(description=_("text"))
+    def masked_body(self, obj):
+        return masked_body(obj)  # a code or card link it carried is masked (messaging.secrets)
 
     def has_add_permission(self, request):
         return False  # messages are created by the application, never typed in

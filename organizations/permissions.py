@@ -34,6 +34,16 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
+# Which role sees which secret (README "Which role sees which secret"): an internet code in clear, a
+# loan card's link (its token) and what carries them are for the roles with this right, staff and
+# admins; volunteers see them masked. Each code shown in clear is logged (connectivity CodeRevealLog).
+REVEAL = Action.EXPORT
+
+
+def may_reveal(user, organization_id: int) -> bool:
+    return can(user, organization_id, REVEAL)
+
+
 def can(user, organization_id: int, action: Action) -> bool:
     if user.is_superuser:
         return True

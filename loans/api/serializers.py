@@ -10,6 +10,7 @@ from backend.api.rows import converters, row_maker
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant
+from organizations.permissions import REVEAL, may_reveal, organization_ids_allowing
 from organizations.selectors import scope_to_user
 
 from ..choices import PaymentKind, PaymentMethod, ReturnCondition
@@ -171,7 +172,6 @@ class LoanSerializer(serializers.ModelSerializer):
             "wipe_on_return",
             "agreement_required",
             "agreement_signed_at",
-            "public_token",
             "public_url",
             "token_revoked_at",
             "checked_out_by",
@@ -190,7 +190,9 @@ class LoanSerializer(serializers.ModelSerializer):
         return renewals_left(loan) if loan.renewal_days else 0
 
     def get_public_url(self, loan) -> str | None:
-        if loan.token_revoked_at:
+        """The loan card's link: a secret, shown only to roles that may reveal one (staff, admins); else null."""
+        request = self.context.get("request")
+        if loan.token_revoked_at or request is None or not may_reveal(request.user, loan.organization_id):
             return None
         return f"{settings.SITE_URL}/l/{loan.public_token}"
 
@@ -242,10 +244,13 @@ class LoanListRows:
         self.fields = _fields(LoanSerializer(), LOAN_LIST_KEYS)
         self.item_fields = _fields(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
         self.columns = [key for _name, key, _field in self.fields if key is not None]
-        self.columns += [c for c in ("renewal_days", "max_renewals", "renewals_count") if c not in self.columns]
+        extra = ("renewal_days", "max_renewals", "renewals_count", "public_token")  # read, not printed as such
+        self.columns += [c for c in extra if c not in self.columns]
 
-    def render(self, rows, details: dict[int, dict]) -> list[dict]:
-        """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them."""
+    def render(self, rows, details: dict[int, dict], *, user) -> list[dict]:
+        """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them;
+        `user`: who reads (the card link only where their role may reveal it)."""
+        revealing = None if user.is_superuser else set(organization_ids_allowing(user, REVEAL))
         make_loan, make_item = row_maker(converters(self.fields)), row_maker(converters(self.item_fields))
         on = today()
         site = settings.SITE_URL
@@ -260,7 +265,8 @@ class LoanListRows:
                 row["status"] == "active" and row["due_on"] + datetime.timedelta(row["grace_days"]) < on
             )
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
-            loan["public_url"] = None if row["token_revoked_at"] else f"{site}/l/{row['public_token']}"
+            hidden = row["token_revoked_at"] or (revealing is not None and row["organization_id"] not in revealing)
+            loan["public_url"] = None if hidden else f"{site}/l/{row['public_token']}"
             out.append(loan)
         return out
 

@@ -109,7 +109,7 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         queryset = self.filter_queryset(self.get_queryset())
         pager = _PageOfRows(queryset, rows.columns, self._tallied_total(request))
         page = self.paginate_queryset(pager)
-        return self.get_paginated_response(rows.render(page, pager.details))
+        return self.get_paginated_response(rows.render(page, pager.details, user=request.user))
 
     @staticmethod
     def _tallied_total(request) -> int | None:

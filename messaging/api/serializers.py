@@ -6,12 +6,25 @@ from organizations.selectors import user_roles
 
 from ..choices import BlockedReason
 from ..models import OutboundMessage, SmsOptOut
+from ..secrets import masked_bodies, masked_body
 
 READS_REPLY_TEXT = frozenset({Role.ADMIN, Role.STAFF})
 
 
+class MaskedBodyListSerializer(serializers.ListSerializer):
+    """A page of messages: their bodies masked together (one query for the codes of the page)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["masked_bodies"] = masked_bodies(items)
+        return super().to_representation(items)
+
+
 class OutboundMessageSerializer(serializers.ModelSerializer):
     related_type = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField(
+        help_text=_("The text sent, with an internet code or a loan-card link it carried masked (•••).")
+    )
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     blocked_reason = serializers.ChoiceField(choices=BlockedReason.choices, allow_blank=True, read_only=True)
     blocked_reason_display = serializers.CharField(source="get_blocked_reason_display", read_only=True)
@@ -48,6 +61,11 @@ class OutboundMessageSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        list_serializer_class = MaskedBodyListSerializer
+
+    def get_body(self, obj) -> str:
+        page = self.context.get("masked_bodies")
+        return page[obj.pk] if page and obj.pk in page else masked_body(obj)
 
     def get_related_type(self, obj) -> str | None:
         return obj.content_type.model if obj.content_type_id else None

@@ -28,7 +28,7 @@ class OutboundMessageViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
     selector = selectors.messages_for_user
     action_permissions = {"resend": Action.CHANGE}
     filterset_class = OutboundMessageFilter
-    search_fields = ["body", "to", "participant__display_name", "idempotency_key"]
+    search_fields = ["to", "participant__display_name", "idempotency_key"]  # never into bodies: they carry secrets
     ordering_fields = ["created_at", "scheduled_for", "sent_at", "status"]
 
     @extend_schema(request=ResendSerializer, responses={201: OutboundMessageSerializer})
