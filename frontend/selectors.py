@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from connectivity.selectors import codes_for_user, digicheques_for_user
 from inventory.models import Device
@@ -131,11 +131,9 @@ def devices_by_ids(user, ids: list[int], org_ids: list[int] | None) -> list[Devi
 
 
 def funder_grants(user) -> QuerySet[Grant]:
-    """Grants paid by the funders this user works for, with device counts (no personal data)."""
+    """Grants paid by the funders this user works for: names, dates and amounts only. Their figures come from
+    the report (reports.services.report_for, suppressed), never from counts made here."""
     queryset = Grant.objects.select_related("organization", "funder")
     if not user.is_superuser:
         queryset = queryset.filter(funder_id__in=list(user_funder_ids(user)))
-    return queryset.annotate(
-        devices_total=Count("devices", distinct=True),
-        devices_on_loan=Count("devices", filter=Q(devices__status="on_loan"), distinct=True),
-    ).order_by("-starts_on", "name")
+    return queryset.order_by("-starts_on", "name")

@@ -250,8 +250,9 @@ def report_pdf(report: dict) -> bytes:
         story.append(
             _para(
                 _(
-                    "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s and shares "
-                    "computed from them are left out (%(none)s). This report names nobody."
+                    "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s. Shares and sums "
+                    "of money computed from them are left out (%(none)s), and so is one more figure of a "
+                    "breakdown where the total would give a hidden number away. This report names nobody."
                 )
                 % {"mark": SUPPRESSED, "none": NOT_SHOWN},
                 styles["Italic"],

@@ -2,8 +2,16 @@
 
 Every figure is a COUNT/SUM computed by the database over a scope (a set of grants, or one
 organisation) and a period; nothing loops over rows in Python. No figure names a person, a phone
-number or a code. With `suppress=True` (every funder-facing output) a count from 1 to 4 becomes
-the string "<5", and a share computed from such a count is left out (None).
+number or a code. With `suppress=True` (every funder-facing output: the API's JSON, the CSV, the PDF,
+the monthly e-mail and the /funder/ page all read this dict):
+
+- a count from 1 to 4 becomes the string "<5";
+- a share, a ratio or a money sum computed from such a count is left out (None), because the sum
+  divided by the unit value gives the count back (75.00 EUR of 25.00 EUR cheques = 3);
+- in a breakdown whose total is shown (devices by kind, source, condition or status, people by age or
+  gender), where exactly one cell is "<5" the smallest other non-zero cell is left out too (None, secondary
+  suppression), so that the total minus the other cells does not give the hidden one away. A figure
+  repeated elsewhere (lost, stolen, given away) repeats the cell as suppressed.
 """
 
 import datetime
@@ -110,6 +118,26 @@ class _Suppressor:
             return None
         return round(100 * part / whole, 1)
 
+    def money(self, count: int, value) -> str | None:
+        """A sum of values over `count` rows: left out (None) wherever that count is suppressed."""
+        return None if self.hidden(count) else _money(value)
+
+    def group(self, cells: dict[str, int]) -> dict:
+        """The cells of a breakdown whose total is shown: 1 to 4 as "<5"; where that hides exactly one cell,
+        the smallest other non-zero cell is left out (None) as well (secondary suppression)."""
+        shown = {key: self.count(value) for key, value in cells.items()}
+        hidden = [key for key, value in cells.items() if self.hidden(value)]
+        if len(hidden) == 1:
+            others = [key for key, value in cells.items() if value and key not in hidden]
+            if others:
+                shown[min(others, key=lambda key: (cells[key], key))] = None
+        return shown
+
+
+def _shown(cell) -> bool:
+    """A cell printed as its exact number (not "<5", not left out)."""
+    return isinstance(cell, int) and not isinstance(cell, bool)
+
 
 def _id_list(queryset: QuerySet) -> QuerySet:
     """An IN (...) list of ids. PostgreSQL needs DISTINCT to estimate it small enough to hash once (without
@@ -122,12 +150,14 @@ def _money(value) -> str:
     return f"{Decimal(value or 0):.2f}"
 
 
-def _by_choice(aggregates: dict, prefix: str, choices, suppress: _Suppressor, *, keep_zero: bool) -> dict:
-    return {
-        value: suppress.count(aggregates[f"{prefix}_{value}"])
-        for value, _label in choices
-        if keep_zero or aggregates[f"{prefix}_{value}"]
-    }
+def _by_choice(
+    aggregates: dict, prefix: str, choices, suppress: _Suppressor, *, keep_zero: bool, extra: dict | None = None
+) -> dict:
+    """One breakdown of a shown total, suppressed as a group (see `_Suppressor.group`); zero cells kept or not."""
+    cells = {value: aggregates[f"{prefix}_{value}"] for value, _label in choices}
+    cells.update(extra or {})
+    shown = suppress.group(cells)
+    return {key: cell for key, cell in shown.items() if keep_zero or cells[key]}
 
 
 def _choice_counts(prefix: str, field: str, choices, *, filter: Q | None = None, count: str = "id") -> dict:
@@ -170,9 +200,7 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
     loans = scope.loans().filter(started_on__lte=period_end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=low))
     closed_in_period = Q(closed_at__gte=low, closed_at__lt=high)
     # Overdue once the due date and the loan's grace days have passed (Loan.overdue_after), as everywhere.
-    late = Q(overdue_after__lt=reference_day) & (
-        Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("overdue_after"))
-    )
+    late = Q(overdue_after__lt=reference_day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("overdue_after")))
     loan_figures = loans.aggregate(
         started=Count("id", filter=Q(started_on__gte=period_start)),
         returned=Count("id", filter=closed_in_period & Q(status=LoanStatus.RETURNED)),
@@ -236,25 +264,36 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
     with_gender = people["reached"] - people["gender_unknown"] - people[f"gender_{Gender.UNSAID}"]
 
     total = device_figures["total"]
-    by_age = _by_choice(people, "age", AgeBand.choices, hide, keep_zero=True)
-    by_age["unknown"] = hide.count(people["age_unknown"])
-    by_gender = _by_choice(people, "gender", Gender.choices, hide, keep_zero=True)
-    by_gender["unknown"] = hide.count(people["gender_unknown"])
+    by_age = _by_choice(people, "age", AgeBand.choices, hide, keep_zero=True, extra={"unknown": people["age_unknown"]})
+    by_gender = _by_choice(
+        people, "gender", Gender.choices, hide, keep_zero=True, extra={"unknown": people["gender_unknown"]}
+    )
+    # any gender cell not shown exactly: the share (with the shown cells) would give it back
+    women_share = (
+        hide.share(people[f"gender_{Gender.WOMAN}"], with_gender)
+        if all(_shown(cell) for cell in by_gender.values())
+        else None
+    )
+    by_status = _by_choice(device_figures, "status", DeviceStatus.choices, hide, keep_zero=True)
+
+    def status_share(status: str) -> float | None:
+        return hide.share(device_figures[f"status_{status}"], total) if _shown(by_status[status]) else None
+
     borrowers = loan_figures["borrowers"]
     return {
         "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
         "suppressed": suppress,
         "devices_received": {
             "count": hide.count(device_figures["received"]),
-            "value": _money(device_figures["received_value"]),
+            "value": hide.money(device_figures["received"], device_figures["received_value"]),
             "by_kind": _by_choice(device_figures, "kind", DeviceKind.choices, hide, keep_zero=False),
             "by_source": _by_choice(device_figures, "source", DeviceSource.choices, hide, keep_zero=False),
             "by_condition": _by_choice(device_figures, "condition", ConditionGrade.choices, hide, keep_zero=False),
         },
         "devices_now": {
             "count": hide.count(total),
-            "value": _money(device_figures["total_value"]),
-            "by_status": _by_choice(device_figures, "status", DeviceStatus.choices, hide, keep_zero=True),
+            "value": hide.money(total, device_figures["total_value"]),
+            "by_status": by_status,
         },
         "loans": {
             "started": hide.count(loan_figures["started"]),
@@ -269,11 +308,11 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
             "borrowers": hide.count(borrowers),
             "by_age_band": by_age,
             "by_gender": by_gender,
-            "women_share": hide.share(people[f"gender_{Gender.WOMAN}"], with_gender),
+            "women_share": women_share,
         },
         "device_use": {
             "lent_for_home_use": hide.count(devices_lent),
-            "given_to_keep": hide.count(device_figures[f"status_{DeviceStatus.GIVEN_AWAY}"]),
+            "given_to_keep": by_status[DeviceStatus.GIVEN_AWAY],
             "in_centre_not_lent": hide.count(in_centre),
             "people_per_device": (
                 None
@@ -284,10 +323,10 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
         "rates": {
             "defective": hide.count(device_figures["defective"]),
             "defective_share": hide.share(device_figures["defective"], total),
-            "lost": hide.count(device_figures[f"status_{DeviceStatus.LOST}"]),
-            "lost_share": hide.share(device_figures[f"status_{DeviceStatus.LOST}"], total),
-            "stolen": hide.count(device_figures[f"status_{DeviceStatus.STOLEN}"]),
-            "stolen_share": hide.share(device_figures[f"status_{DeviceStatus.STOLEN}"], total),
+            "lost": by_status[DeviceStatus.LOST],
+            "lost_share": status_share(DeviceStatus.LOST),
+            "stolen": by_status[DeviceStatus.STOLEN],
+            "stolen_share": status_share(DeviceStatus.STOLEN),
         },
         "internet_codes": [
             {
@@ -295,16 +334,16 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
                 "pack": row["pack__name"],
                 "assigned": hide.count(row["assigned"]),
                 "activated": hide.count(row["activated"]),
-                "monthly_value": _money(row["monthly_value"]),
+                "monthly_value": hide.money(row["assigned"], row["monthly_value"]),
             }
             for row in code_rows
         ],
         "digicheques": {
             "issued": hide.count(cheque_figures["issued"]),
-            "issued_value": _money(cheque_figures["issued_value"]),
-            "price_charged": _money(cheque_figures["charged"]),
+            "issued_value": hide.money(cheque_figures["issued"], cheque_figures["issued_value"]),
+            "price_charged": hide.money(cheque_figures["issued"], cheque_figures["charged"]),
             "redeemed": hide.count(cheque_figures["redeemed"]),
-            "redeemed_value": _money(cheque_figures["redeemed_value"]),
+            "redeemed_value": hide.money(cheque_figures["redeemed"], cheque_figures["redeemed_value"]),
             "in_stock": hide.count(cheque_figures["in_stock"]),
         },
     }

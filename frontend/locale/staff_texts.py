@@ -127,6 +127,20 @@ STAFF = {
     "Report on %(name)s (%(format)s)": ("Rapport over %(name)s (%(format)s)", "Rapport sur %(name)s (%(format)s)"),
     "All grants of %(name)s": ("Alle subsidies van %(name)s", "Toutes les subventions de %(name)s"),
     "Download the report": ("Rapport downloaden", "Télécharger le rapport"),
+    "First day of the period": ("Eerste dag van de periode", "Premier jour de la période"),
+    "Last day of the period": ("Laatste dag van de periode", "Dernier jour de la période"),
+    "Show the figures": ("Cijfers tonen", "Afficher les chiffres"),
+    "Figures from %(start)s to %(end)s, as in the report.": (
+        "Cijfers van %(start)s tot %(end)s, zoals in het rapport.",
+        "Chiffres du %(start)s au %(end)s, comme dans le rapport.",
+    ),
+    "Numbers from 1 to 4 are shown as %(mark)s; shares, sums of money and figures that would give them away "
+    "are left out (–).": (
+        "Aantallen van 1 tot 4 worden getoond als %(mark)s; aandelen, geldbedragen en cijfers die ze zouden "
+        "verraden, worden weggelaten (–).",
+        "Les nombres de 1 à 4 sont affichés %(mark)s ; les parts, les sommes d'argent et les chiffres qui les "
+        "trahiraient sont omis (–).",
+    ),
     "These pages are for funders. Your account is not linked to a funder.": (
         "Deze pagina's zijn voor financiers. Je account is niet gekoppeld aan een financier.",
         "Ces pages sont destinées aux financeurs. Votre compte n'est lié à aucun financeur.",

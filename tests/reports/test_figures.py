@@ -75,16 +75,22 @@ def test_it_shows_counts_from_one_to_four_as_less_than_five_when_suppressed(prog
 
     assert report["suppressed"] is True
     assert report["devices_received"]["count"] == 8
-    assert report["devices_received"]["by_source"] == {"donated": 6, "purchased": "<5"}
+    # 8 received, 2 purchased hidden: 6 donated would give them away (8 - 6), so it is left out too
+    assert report["devices_received"]["by_source"] == {"donated": None, "purchased": "<5"}
+    assert report["devices_received"]["value"] == "800.00"  # 8 devices: shown
     assert report["devices_now"]["by_status"]["on_loan"] == "<5"
     assert report["devices_now"]["by_status"]["stolen"] == 0  # zero reveals nobody
     assert report["loans"]["started"] == 6
     assert report["loans"]["returned"] == "<5"
-    assert report["people"]["by_gender"] == {"woman": 5, "man": "<5", "other": 0, "unsaid": 0, "unknown": 0}
+    assert report["people"]["by_gender"] == {"woman": None, "man": "<5", "other": 0, "unsaid": 0, "unknown": 0}
+    assert report["people"]["women_share"] is None  # 71.4 % of 7 reached would give the 2 men back
     assert report["rates"]["lost"] == "<5"
     assert report["rates"]["lost_share"] is None  # a share would give the hidden count away
     assert report["internet_codes"][0]["assigned"] == "<5"
     assert report["digicheques"]["in_stock"] == 5
+    assert report["internet_codes"][0]["monthly_value"] is None  # the sum of 2 packs' prices gives 2 back
+    assert report["digicheques"]["issued_value"] is None and report["digicheques"]["redeemed_value"] is None
+    assert report["digicheques"]["price_charged"] is None
 
     def counts(value):
         if isinstance(value, dict):
