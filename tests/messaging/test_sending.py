@@ -19,6 +19,16 @@ from tests.factories import OrganizationFactory, ParticipantFactory
 from .factories import LoanFactory
 
 pytestmark = pytest.mark.django_db
+# Date-dependent: the sending-hours tests pass their own "now" (2 and 3 December 2026) and a queued
+# message is only due from the moment it was created, so every test here runs on a fixed clock:
+# 2 December 2026, 14:00 in Brussels (inside the sending hours), before all of those moments.
+FIXED_NOW = datetime.datetime(2026, 12, 2, 13, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=False):
+        yield
 
 
 @pytest.fixture
