@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.health import healthz
 from inventory.views import scan
 from organizations.api.views import TokenView
+from organizations.views import invitation_accept_page
 from privacy.views import processing_page
 
 api_v1 = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("s/<str:code>", scan, name="scan"),
     path("desk/privacy/", processing_page, name="privacy-processing-page"),
+    path("invitations/<str:token>/", invitation_accept_page, name="invitation-accept"),
     path("", include("frontend.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

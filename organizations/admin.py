@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_base import ScopedChoicesMixin, ScopedInline, TenantAdmin
-from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
+from .models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
 from .permissions import Action, can, organization_ids_allowing
 from .selectors import user_funder_ids, user_roles
 
@@ -14,9 +14,18 @@ admin.site.index_title = _("Back office")
 
 
 class MembershipInline(ScopedInline):
+    """Members of the organisation: administrators change roles here; only a superuser adds someone or
+    changes who a membership is for (everyone else invites by e-mail: Invitations)."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["user"]
 
 
 @admin.register(Organization)
@@ -53,15 +62,98 @@ class MembershipAdmin(TenantAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
     autocomplete_fields = ["user"]
 
+    # Adding a member directly is for superusers (setting up an installation); an organisation's
+    # administrators invite by e-mail and the person accepts (InvitationAdmin, /api/v1/invitations/).
     def has_add_permission(self, request):
-        return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return ["user", "organization"] if obj is not None else ["user"]
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return self.has_add_permission(request)
+            return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
         return can(request.user, obj.organization_id, Action.MANAGE)
 
     has_delete_permission = has_change_permission
+
+    def save_model(self, request, obj, form, change):
+        if change and "role" in form.changed_data:
+            services.membership_update(membership=obj, role=obj.role)  # the last-administrator rule
+            return
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdmin):
+    """Invite someone by e-mail (organisation administrators); the person accepts from the link."""
+
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "organization", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    fields = ["organization", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at",
+              "accepted_by", "revoked_at"]
+    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at"]
+    actions = ["revoke"]
+    choices_action = Action.MANAGE
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return self.fields  # an invitation is not edited: revoke it and invite again
+        return self.readonly_fields
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.is_superuser or bool(organization_ids_allowing(request.user, Action.MANAGE))
+        return can(request.user, obj.organization_id, Action.MANAGE)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(organization_id__in=organization_ids_allowing(request.user, Action.MANAGE))
+
+    def save_model(self, request, obj, form, change):
+        """Through `invitation_create`, as the API: the token is made there and e-mailed after the commit."""
+        saved = services.invitation_create(
+            organization=form.cleaned_data["organization"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,
+        )
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
+            if can(request.user, invitation.organization_id, Action.MANAGE):
+                services.invitation_revoke(invitation=invitation)
+                revoked += 1
+        self.message_user(request, _("%(count)d invitation(s) revoked.") % {"count": revoked})
 
 
 @admin.register(Funder)

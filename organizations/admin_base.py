@@ -13,11 +13,10 @@ Every choice the admin offers a member is scoped here, once, for every registere
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organization
+from .models import Organization
 from .permissions import Action, can, organization_ids_allowing
 from .selectors import user_roles
 from .tenancy import organization_lookup
@@ -26,16 +25,13 @@ from .tenancy import organization_lookup
 def scope_choices(queryset, user, *, action: Action = Action.CHANGE, field=None):
     """`queryset` cut down to what `user` may choose in a form: rows of the organisations where the
     user's role allows `action`. Installation-wide models (programmes, funders) are left whole; users are
-    the members of those organisations (plus, for a membership's user, accounts that belong to nobody yet)."""
+    the members of those organisations (never accounts of nobody: people join by accepting an invitation)."""
     if user.is_superuser:
         return queryset
     organizations = organization_ids_allowing(user, action)
     model = queryset.model
     if model is get_user_model():
-        members = Q(memberships__organization_id__in=organizations)
-        if field is not None and field.model is Membership:
-            members |= Q(memberships__isnull=True, funders__isnull=True, is_superuser=False)
-        return queryset.filter(members).distinct()
+        return queryset.filter(memberships__organization_id__in=organizations).distinct()
     lookup = organization_lookup(model)
     if lookup is None:
         return queryset
@@ -47,23 +43,20 @@ class ScopedChoicesMixin:
 
     choices_action = Action.CHANGE
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scoped(self, db_field, request, kwargs) -> dict:
+        """`kwargs` with the field's choices (the admin's own queryset if any) cut down to the member's rows."""
         queryset = kwargs.get("queryset")
         if queryset is None:
             queryset = self.get_field_queryset(None, db_field, request)
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(kwargs.get("using"))
-        kwargs["queryset"] = scope_choices(queryset, request.user, action=self.choices_action, field=db_field)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return {**kwargs, "queryset": scope_choices(queryset, request.user, action=self.choices_action, field=db_field)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._scoped(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        queryset = kwargs.get("queryset")
-        if queryset is None:
-            queryset = self.get_field_queryset(None, db_field, request)
-        if queryset is None:
-            queryset = db_field.remote_field.model._default_manager.using(kwargs.get("using"))
-        kwargs["queryset"] = scope_choices(queryset, request.user, action=self.choices_action, field=db_field)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **self._scoped(db_field, request, kwargs))
 
     def get_list_filter(self, request):
         """A filter on a relation lists only the related rows that the member's own rows point at."""

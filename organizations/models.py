@@ -252,3 +252,59 @@ class StaffTask(SameOrganizationModel, models.Model):
 
     def __str__(self):
         return self.title
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(SameOrganizationModel, models.Model):
+    """An organisation administrator's invitation, sent by e-mail, to join with a role.
+
+    Nobody becomes a member without accepting: the person opens the link from the e-mail, logged in, and
+    confirms (`organizations.services.invitation_accept`). Only a hash of the link's token is stored; the
+    token itself is in the e-mail alone, so no one reading the database or the API can accept for them.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [_choices_check("role", Role.choices)]
+        indexes = [models.Index(fields=["organization", "email"], name="invitation_org_email")]
+
+    def __str__(self):
+        return f"{self.email} @ {self.organization} ({self.get_role_display()})"

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from .models import Funder, Grant, Membership, Organization, Participant, StaffTask
+from .models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
 
 
 def user_roles(user: AbstractBaseUser) -> dict[int, str]:
@@ -71,3 +71,8 @@ def grants_for_user(user) -> QuerySet[Grant]:
 
 def staff_tasks_for_user(user) -> QuerySet[StaffTask]:
     return scope_to_user(StaffTask.objects.select_related("participant", "content_type", "done_by"), user)
+
+
+def invitations_for_user(user) -> QuerySet:
+    """Invitations of the user's organisations (the views let only their administrators read them)."""
+    return scope_to_user(Invitation.objects.select_related("organization", "invited_by", "accepted_by"), user)

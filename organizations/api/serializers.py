@@ -1,12 +1,12 @@
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from backend.api.fields import RelatedCharField
 
-from ..models import Funder, Grant, Membership, Organization, Participant, StaffTask
+from ..models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
 from ..permissions import Action
+from ..services import PARTICIPANT_FIELDS
 from .fields import TenantSerializerMixin
 
 
@@ -39,29 +39,66 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    """Read a membership and change its role. Nobody is added here: people join through an invitation
+    they accept (`InvitationSerializer`), so no username is ever looked up on the caller's behalf."""
+
     organization_action = Action.MANAGE
-    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Membership
         fields = ["id", "user", "organization", "role", "created_at"]
-        read_only_fields = ["created_at"]
-        validators = []  # duplicates are checked in validate() with a message naming the user field
+        read_only_fields = ["user", "created_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None:
-            fields["user"].read_only = True
-        return fields
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if (
-            self.instance is None
-            and Membership.objects.filter(user=attrs["user"], organization=attrs["organization"]).exists()
-        ):
-            raise serializers.ValidationError({"user": [_("This person is already a member of the organisation.")]})
-        return attrs
+class InvitationSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    """An invitation as its organisation's administrators see it; the link's token is never shown."""
+
+    organization_action = Action.VIEW  # a member's own organisation; the view then wants an administrator (403)
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Membership._meta.get_field("role").choices)
+    invited_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    accepted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organization",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "accepted_by",
+            "revoked_at",
+        ]
+        read_only_fields = ["created_at", "expires_at", "accepted_at", "revoked_at"]
+
+    def get_status(self, obj) -> str:
+        from django.utils import timezone
+
+        if obj.accepted_at is not None:
+            return "accepted"
+        if obj.revoked_at is not None:
+            return "revoked"
+        if obj.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+
+
+class InvitationAcceptedSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    organization_name = serializers.CharField()
+    role = serializers.CharField()
+    membership = serializers.IntegerField()
 
 
 class FunderSerializer(serializers.ModelSerializer):
@@ -113,21 +150,7 @@ class ParticipantSerializer(TenantSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [
-            "id",
-            "organization",
-            "display_name",
-            "phone",
-            "preferred_language",
-            "sms_consent",
-            "reference",
-            "note",
-            "age_band",
-            "gender",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "organization", *PARTICIPANT_FIELDS, "created_at", "updated_at"]  # what the service writes
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"note": {"max_length": 2000}}
 

@@ -5,6 +5,7 @@ from . import views
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("invitations", views.InvitationViewSet, basename="invitation")
 router.register("funders", views.FunderViewSet, basename="funder")
 router.register("grants", views.GrantViewSet, basename="grant")
 router.register("participants", views.ParticipantViewSet, basename="participant")

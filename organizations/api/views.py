@@ -1,8 +1,8 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -14,11 +14,15 @@ from backend.api.errors import DomainError
 
 from .. import selectors, services
 from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter
+from ..models import Invitation
 from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, is_object_route, organization_ids_allowing
-from .base import TenantModelViewSet
+from .base import TenantModelViewSet, TenantViewSetMixin
 from .serializers import (
     FunderSerializer,
     GrantSerializer,
+    InvitationAcceptedSerializer,
+    InvitationAcceptSerializer,
+    InvitationSerializer,
     MembershipSerializer,
     OrganizationSerializer,
     ParticipantSerializer,
@@ -61,10 +65,15 @@ class OrganizationViewSet(TenantModelViewSet):
 
 
 class MembershipViewSet(TenantModelViewSet):
+    """Members read their organisations' memberships; administrators change a role or remove someone.
+
+    There is no create (405): people join by accepting an invitation (`/api/v1/invitations/`), so an
+    administrator can neither probe usernames nor enrol someone without their agreement."""
+
     serializer_class = MembershipSerializer
     selector = selectors.memberships_for_user
+    http_method_names = ["get", "put", "patch", "delete", "head", "options"]
     action_permissions = {
-        "create": Action.MANAGE,
         "update": Action.MANAGE,
         "partial_update": Action.MANAGE,
         "destroy": Action.MANAGE,
@@ -80,6 +89,81 @@ class MembershipViewSet(TenantModelViewSet):
 
     def perform_destroy(self, instance):
         services.membership_delete(membership=instance)
+
+
+class InvitationViewSet(
+    TenantViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Invitations by e-mail, for an organisation's administrators: list, invite, revoke.
+
+    Another organisation's invitation is 404; staff and volunteers get 403 in their own organisation. The
+    answer to an invitation is the same whether or not an account has that address. The invited person
+    accepts with `POST accept/ {token}` (any logged-in account; the token is in the e-mail only)."""
+
+    serializer_class = InvitationSerializer
+    selector = selectors.invitations_for_user
+    action_permissions = {
+        "list": Action.MANAGE,
+        "retrieve": Action.MANAGE,
+        "create": Action.MANAGE,
+        "revoke": Action.MANAGE,
+    }
+    filterset_fields = ["organization", "role", "email"]
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "expires_at", "email"]
+
+    def get_permissions(self):
+        if self.action == "accept":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator: no caller to scope to
+            return Invitation.objects.none()
+        queryset = super().get_queryset()
+        if self.action == "list":
+            return self.queryset_allowing(queryset, Action.MANAGE)
+        return queryset
+
+    def perform_create(self, serializer):
+        organization = serializer.validated_data["organization"]
+        self.check_create_permission(organization)
+        serializer.instance = services.invitation_create(
+            organization=organization,
+            email=serializer.validated_data["email"],
+            role=serializer.validated_data["role"],
+            by=self.request.user,
+        )
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = services.invitation_revoke(invitation=self.get_object())
+        return Response(self.get_serializer(invitation).data)
+
+    @extend_schema(
+        request=InvitationAcceptSerializer,
+        responses={
+            200: InvitationAcceptedSerializer,
+            410: OpenApiResponse(description="The invitation was revoked or has expired (see `code`)."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def accept(self, request):
+        serializer = InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, membership = services.invitation_accept(token=serializer.validated_data["token"], user=request.user)
+        body = {
+            "organization": invitation.organization_id,
+            "organization_name": invitation.organization.name,
+            "role": membership.role,
+            "membership": membership.pk,
+        }
+        return Response(body, status=status.HTTP_200_OK)
 
 
 class FunderPermission(permissions.BasePermission):

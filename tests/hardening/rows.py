@@ -48,6 +48,9 @@ def _one_of_each(organization, user, number: int) -> None:
     other = OrganizationFactory(name=f"Sister organisation {tag}")
     MembershipFactory(user=user, organization=other, role=Role.STAFF)
     MembershipFactory(user=UserFactory(username=f"colleague-{tag}"), organization=organization, role=Role.VOLUNTEER)
+    organization_services.invitation_create(
+        organization=organization, email=f"invited-{tag.lower()}@example.org", role=Role.STAFF, by=user
+    )
     funder = FunderFactory(name=f"Funder {tag}")
     grant = GrantFactory(organization=organization, funder=funder, name=f"Grant {tag}")
 
@@ -114,7 +117,7 @@ def _one_of_each(organization, user, number: int) -> None:
         unit_value=Decimal("25.00"),
         purchase_price=Decimal("50.00"),
         serials=[f"DC-{tag}-1", f"DC-{tag}-2"],
-        expires_on=datetime.date(2099, 12, 31),
+        expires_on=datetime.date.today() + datetime.timedelta(days=3650),
         grant=grant,
         by=user,
     )
@@ -177,7 +180,7 @@ def card_loan(organization, user, participant, n: int):
         unit_value=Decimal("25.00"),
         purchase_price=Decimal("50.00"),
         serials=[f"DC-{tag}-{i}" for i in range(n)],
-        expires_on=datetime.date(2099, 12, 31),
+        expires_on=datetime.date.today() + datetime.timedelta(days=3650),
         by=user,
     )
     for i, cheque in enumerate(cheques.cheques.order_by("id")):

@@ -8,7 +8,8 @@ The second half of the file runs every method of every object endpoint of the sc
 
 import pytest
 
-from organizations.models import Funder, Grant, Membership, Organization, Participant
+from organizations.models import Funder, Grant, Invitation, Membership, Organization, Participant
+from organizations.services import invitation_create
 from tests.conftest import PERSONAS
 from tests.factories import FunderFactory, GrantFactory, MembershipFactory, ParticipantFactory, UserFactory
 
@@ -29,9 +30,14 @@ MATRIX = {
     "organization-delete": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 403, STAFF_B: 404, FUNDER: 404, ROOT: 409},
     "membership-list": {ANON: 401, VOL: 200, STAFF: 200, ADMIN: 200, STAFF_B: 200, FUNDER: 403, ROOT: 200},
     "membership-detail": {ANON: 401, VOL: 200, STAFF: 200, ADMIN: 200, STAFF_B: 404, FUNDER: 404, ROOT: 200},
-    "membership-create": {ANON: 401, VOL: 400, STAFF: 400, ADMIN: 201, STAFF_B: 400, FUNDER: 403, ROOT: 201},
+    # nobody is added by username any more (no oracle): people join by accepting an invitation
+    "membership-create": {ANON: 401, VOL: 405, STAFF: 405, ADMIN: 405, STAFF_B: 405, FUNDER: 403, ROOT: 405},
     "membership-update": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 200, STAFF_B: 404, FUNDER: 404, ROOT: 200},
     "membership-delete": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 204, STAFF_B: 404, FUNDER: 404, ROOT: 204},
+    "invitation-list": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 200, STAFF_B: 403, FUNDER: 403, ROOT: 200},
+    "invitation-detail": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 200, STAFF_B: 404, FUNDER: 404, ROOT: 200},
+    "invitation-create": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 201, STAFF_B: 400, FUNDER: 403, ROOT: 201},
+    "invitation-revoke": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 200, STAFF_B: 404, FUNDER: 404, ROOT: 200},
     "funder-list": {ANON: 401, VOL: 200, STAFF: 200, ADMIN: 200, STAFF_B: 200, FUNDER: 200, ROOT: 200},
     "funder-detail": {ANON: 401, VOL: 200, STAFF: 200, ADMIN: 200, STAFF_B: 200, FUNDER: 404, ROOT: 200},
     "funder-create": {ANON: 401, VOL: 403, STAFF: 403, ADMIN: 201, STAFF_B: 403, FUNDER: 403, ROOT: 201},
@@ -61,6 +67,7 @@ def world(org_a, org_b, volunteer_of_org_a, staff_of_org_a, admin_of_org_a, staf
         "grant": GrantFactory(organization=org_a, funder=other_funder),
         "own_grant": Grant.objects.get(name="Laptops for A"),
         "newcomer": UserFactory(username="newcomer"),
+        "invitation": invitation_create(organization=org_a, email="new@example.org", role="staff", by=admin_of_org_a),
     }
 
 
@@ -88,6 +95,14 @@ def _request(api, name, world, org_a):
             "/api/v1/memberships/",
             {"user": "newcomer", "organization": org_a.pk, "role": "volunteer"},
         ),
+        "invitation-list": ("get", "/api/v1/invitations/", None),
+        "invitation-detail": ("get", f"/api/v1/invitations/{world['invitation'].pk}/", None),
+        "invitation-create": (
+            "post",
+            "/api/v1/invitations/",
+            {"email": "colleague@example.org", "organization": org_a.pk, "role": "volunteer"},
+        ),
+        "invitation-revoke": ("post", f"/api/v1/invitations/{world['invitation'].pk}/revoke/", {}),
         "membership-update": ("patch", f"/api/v1/memberships/{world['membership'].pk}/", {"role": "staff"}),
         "membership-delete": ("delete", f"/api/v1/memberships/{world['membership'].pk}/", None),
         "funder-list": ("get", "/api/v1/funders/", None),
@@ -126,7 +141,7 @@ def _cases():
 
 @pytest.mark.parametrize(("endpoint", "persona_name", "expected"), list(_cases()))
 def test_it_answers_each_persona_as_the_matrix_says(api, persona, world, org_a, endpoint, persona_name, expected):
-    counts_before = {m: m.objects.count() for m in (Participant, Organization, Membership, Funder, Grant)}
+    counts_before = {m: m.objects.count() for m in (Participant, Organization, Membership, Funder, Grant, Invitation)}
     response = _request(api.as_user(persona(persona_name)), endpoint, world, org_a)
     assert response.status_code == expected, response.content
     if expected >= 400:
@@ -170,6 +185,8 @@ ID_SOURCES = {
     "/api/v1/reports/grants/": "/api/v1/grants/",
     "/api/v1/reports/funders/": "/api/v1/funders/",
 }
+# Lists only an organisation's administrators read: their ids are taken as an administrator of A.
+ADMIN_LISTS = {"/api/v1/invitations/"}
 # Shared data (not owned by an organisation): every member sees every row, so no row is out of their scope.
 SHARED = {"/api/v1/funders/", "/api/v1/connectivity/programmes/", "/api/v1/connectivity/packs/"}
 
@@ -256,14 +273,17 @@ def test_the_schema_lists_every_object_route_of_the_url_conf():
 
 
 @pytest.mark.parametrize("persona_name", ["staff_b", "volunteer_b", "funder_user"])
-def test_another_scopes_object_is_404_for_every_method(api, tenant_rows, staff_of_org_a, persona_name):
+def test_another_scopes_object_is_404_for_every_method(
+    api, tenant_rows, staff_of_org_a, admin_of_org_a, persona_name
+):
     """Every method of every object endpoint, on organisation A's rows, as someone outside A: 404."""
     from django.contrib.auth import get_user_model
 
     caller = get_user_model().objects.get(username=persona_name)
     operations = _object_operations()
     a_ids = {
-        source: _visible_ids(api.as_user(staff_of_org_a), source) for source in {_source(p) for p, _m in operations}
+        source: _visible_ids(api.as_user(admin_of_org_a if source in ADMIN_LISTS else staff_of_org_a), source)
+        for source in {_source(p) for p, _m in operations}
     }
     missing = sorted(source for source, ids in a_ids.items() if not ids and source not in SHARED)
     assert not missing, f"no rows of organisation A to aim at under {missing}: add them to tests/hardening/rows.py"
