@@ -10,7 +10,7 @@ export PORT
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 
-.PHONY: run test setup browser zbar lint messages clean-embedded
+.PHONY: run test setup browser zbar lint messages docs clean-embedded
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ lint: setup
 messages: setup
 	$(BIN)/python manage.py makemessages -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python manage.py makemessages -d djangojs -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+
+# The manual: docs/ and mkdocs.yml, built into var/site; any MkDocs warning fails it (--strict).
+# NO_MKDOCS_2_WARNING silences Material's notice about its own end of life, printed on every build.
+DOCS_STAMP := $(VENV)/.docs-installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@rm -f $(VENV)/.docs-installed-*
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean-embedded:
 	rm -rf var/db.sqlite3* var/broker var/static

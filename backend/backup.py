@@ -1,7 +1,7 @@
 """Backups of the whole database: PostgreSQL with pg_dump/pg_restore (custom format), SQLite with
 its online backup API (a consistent copy even while the web server and worker keep writing).
 
-Used by `manage.py backup` and `manage.py restore`; see README "Backup and restore".
+Used by `manage.py backup` and `manage.py restore`; see docs/operations.md, "Backup and restore".
 """
 
 import os

@@ -336,7 +336,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# SMS (see README "Messaging"): console|locmem|twilio|http or a dotted path to a backend class.
+# SMS (see docs/messaging.md): console|locmem|twilio|http or a dotted path to a backend class.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_SENDING_HOURS = tuple(env.list("SMS_SENDING_HOURS", default=["09:00", "20:00"]))
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)

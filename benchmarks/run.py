@@ -1,4 +1,4 @@
-"""All benchmarks in one run, each beside its floor; prints a Markdown table ready to paste into the README.
+"""All benchmarks in one run, each beside its floor; prints a Markdown table ready to paste into docs/performance.md.
 
 Not part of the test run. On a throw-away database seeded by seed_scale:
 

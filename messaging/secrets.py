@@ -2,7 +2,7 @@
 
 The SMS log (API, admin) shows every body masked, to every role: a code is seen in clear only through
 its reveal (`POST /api/v1/connectivity/codes/{id}/reveal/`, logged), a card link only where the role
-may reveal it (README "Which role sees which secret"). Searching the log does not reach into bodies.
+may reveal it (docs/privacy.md, "Which role sees which secret"). Searching the log does not reach into bodies.
 
 Messaging knows no codes: the app that sends a secret registers how to find it (`register`), for a
 whole page of messages in one query.

@@ -34,7 +34,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
-# Which role sees which secret (README "Which role sees which secret"): an internet code in clear, a
+# Which role sees which secret (docs/privacy.md, "Which role sees which secret"): an internet code in clear, a
 # loan card's link (its token) and what carries them are for the roles with this right, staff and
 # admins; volunteers see them masked. Each code shown in clear is logged (connectivity CodeRevealLog).
 REVEAL = Action.EXPORT

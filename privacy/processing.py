@@ -1,6 +1,6 @@
 """The record of processing: every personal field Lendwise keeps, why, who sees it and how long.
 
-One list, shown at /desk/privacy/, served at /api/v1/privacy/processing/ and summarised in the README.
+One list, shown at /desk/privacy/, served at /api/v1/privacy/processing/ and summarised in docs/privacy.md.
 `tests/privacy/test_processing.py` fails when a Participant field is missing from it.
 """
 

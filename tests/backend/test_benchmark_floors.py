@@ -1,5 +1,5 @@
 """The benchmark floors (benchmarks/floors.py) must return the same page as the endpoint they stand
-beside, or the ratios in the README compare different work. Not timed: the timing is benchmarks/run.py."""
+beside, or the ratios in docs/performance.md compare different work. Not timed: the timing is benchmarks/run.py."""
 
 import io
 

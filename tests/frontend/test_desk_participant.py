@@ -257,7 +257,7 @@ def test_the_page_takes_the_same_number_of_queries_for_2_and_9_loans(staff_of_or
     for _ in range(3):
         services.loan_return(loan=lend(), by=staff_of_org_a)
     WaitlistEntry.objects.create(organization=org_a, participant=participant_a, device_kind="laptop")
-    assert count() == one == 14  # session, user, roles + 11 for the page (README)
+    assert count() == one == 14  # session, user, roles + 11 for the page (docs/frontend.md)
 
 
 def test_links_lead_to_the_page_from_search_loan_and_today(staff_of_org_a, lend, participant_a):

@@ -248,7 +248,7 @@ def test_the_overdue_list_walks_the_overdue_index_in_its_order(api, staff_of_org
     assert ids == [plain.pk, graced.pk]
     from django.db import connection
 
-    if connection.vendor == "sqlite":  # PostgreSQL's plan depends on its statistics (README: the 1M-loan plan)
+    if connection.vendor == "sqlite":  # PostgreSQL's plan depends on its statistics (docs/loans.md: the 1M-loan plan)
         sql, params = (
             Loan.objects.overdue(on=services.today())
             .filter(organization=org_a)

@@ -1,11 +1,11 @@
-"""Every export and document endpoint (CSV, PDF, files) x every persona, against the role table (README).
+"""Every export and document endpoint (CSV, PDF, files) x every persona, against the role table (docs/organizations.md).
 
 The endpoints come from the OpenAPI schema: every operation answering something other than JSON, and every
 path naming an export, a PDF, a letter, labels, a report or a certificate. Each must be classified below under
 a row of the role table; a new one fails the test until it is. The desk pages that make documents follow the
 same rows.
 
-Role table rows used here (README "Who sees what"):
+Role table rows used here (docs/organizations.md, "Who sees what"):
 - export: devices CSV, a participant's internet-code letter: staff and admins, not volunteers;
 - personal data export: a participant's data (JSON/PDF): admins only;
 - check-out papers: a loan's agreement and handover, label sheets: anyone who checks out (volunteers too);
