@@ -83,7 +83,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address as the rate limits see it: never a header the client could vary to escape the lock.
-AXES_CLIENT_IP_CALLABLE = "backend.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_address"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -132,7 +132,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's database errors before any other middleware turns them into a 500.
-    "backend.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -229,23 +229,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "backend.api.authentication.TokenAuthentication",  # DRF's, with the caller's roles in the same query
+        "organizations.auth.TokenAuthentication",  # DRF's, with the caller's roles in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "backend.api.renderers.JSONRenderer",  # DRF's JSON, encoded by orjson (the same bytes, faster)
+        "core.api.renderers.JSONRenderer",  # DRF's JSON, encoded by orjson (the same bytes, faster)
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "backend.api.filters.RequestedFiltersBackend",  # django-filter's, building only the named filters
+        "core.api.filters.RequestedFiltersBackend",  # django-filter's, building only the named filters
         "rest_framework.filters.SearchFilter",
-        "backend.api.filters.StableOrderingFilter",  # the id last, so pages neither repeat nor skip rows
+        "core.api.filters.StableOrderingFilter",  # the id last, so pages neither repeat nor skip rows
     ],
-    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.LendwiseAutoSchema",
-    "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.LendwiseAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # Rate limits count per client address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop behind
     # one. Never the whole header, which a client could vary to escape the limit.
     "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
@@ -265,7 +265,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "backend.api.schema.collapse_blank_alternatives",
+        "core.api.schema.collapse_blank_alternatives",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "organizations.choices.Role",

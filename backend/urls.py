@@ -34,4 +34,4 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
-handler404 = "backend.api.errors.api_not_found"
+handler404 = "core.api.errors.api_not_found"

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, JsonResponse
 from phonenumber_field.phonenumber import PhoneNumber
 from rest_framework.exceptions import AuthenticationFailed
 
-from backend.api.authentication import TokenAuthentication
 from connectivity.choices import CODE_HELD_STATUSES
 from connectivity.models import Digicheque, EligibilityCode
 from inventory.api.views import DeviceListRows
@@ -23,6 +22,7 @@ from loans.choices import LoanStatus
 from loans.models import Loan, LoanItem
 from loans.selectors import loan_page, loan_total_for_user
 from loans.services import today
+from organizations.auth import TokenAuthentication
 from organizations.selectors import scope_to_user
 
 PAGE_SIZE = 50

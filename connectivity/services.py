@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import Device, RepairTicket
 from inventory.services import device_move

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from loans.choices import LoanStatus, RenewalMode
 from loans.models import Loan
 from loans.services import loan_renew, renewals_left, today

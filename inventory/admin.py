@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from organizations.admin_base import ScopedInline, TenantAdmin
 from organizations.models import Organization
 from organizations.permissions import Action, can, organization_ids_allowing

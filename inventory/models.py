@@ -134,7 +134,7 @@ class DeviceCount(models.Model):
     """How many devices each organisation has per status, kind and condition, so the device list reads its
     total (unfiltered, or filtered on those three) instead of counting up to 150k rows on every page.
 
-    Kept exact by database triggers that only ever INSERT (backend/tallies.py, migration 0006): each write
+    Kept exact by database triggers that only ever INSERT (core/tallies.py, migration 0006): each write
     on the device table adds rows of +n/-n here, and `device_counts_compact` (beat, every ten minutes) folds
     them into one row per key. Insert-only on purpose: a counter row updated in place stays locked until
     commit, and two desks lending kits that move devices in opposite orders deadlocked on PostgreSQL."""

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.api.errors import DomainError
-from backend.tallies import compact_deltas
+from core.errors import DomainError
+from core.tallies import compact_deltas
 
 from .choices import DeviceSource, DeviceStatus
 from .models import Device, DeviceCount, DeviceEvent, RepairTicket, WipeRecord

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from backend.throttling import public_token_throttled
+from core.throttling import public_token_throttled
 from organizations.permissions import Action, can
 
 from .selectors import device_by_label_code

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 from django.utils import translation
 
-from backend.db import load_timestamps_in_c
+from core.db import load_timestamps_in_c
 from organizations.models import Participant
 from organizations.selectors import scope_to_user, user_organization_ids
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.models import Device
 from inventory.services import device_move

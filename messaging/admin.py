@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from organizations.admin_base import TenantAdmin
 
 from . import services

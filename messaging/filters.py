@@ -1,6 +1,6 @@
 import django_filters
 
-from backend.api.filters import FilterSet
+from core.api.filters import FilterSet
 
 from .models import OutboundMessage
 

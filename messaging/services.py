@@ -8,6 +8,7 @@ import unicodedata
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
 from privacy.choices import ConsentChannel
@@ -163,12 +164,22 @@ def _build(
     )
 
 
-def _enqueue_send(message_id: int) -> None:
-    """Ask a worker to send now. If the broker is down the message stays queued: the beat scan sends it."""
-    from .tasks import sms_send_task
+SEND_TASK = "messaging.tasks.sms_send_task"
 
+
+def sms_send_after_commit(message_id: int) -> None:
+    """The one way a service hands a message to the worker: once the transaction commits (a rolled-back
+    checkout sends nothing), ask a worker to send it now."""
+    transaction.on_commit(lambda: _enqueue_send(message_id), robust=True)
+
+
+def _enqueue_send(message_id: int) -> None:
+    """Ask a worker to send now. If the broker is down the message stays queued: the beat scan sends it.
+
+    The task is taken from Celery's registry by its name, not imported: messaging.tasks calls these services,
+    and this module does not import it back."""
     try:
-        sms_send_task.apply_async((message_id,), retry=False)
+        current_app.tasks[SEND_TASK].apply_async((message_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure only delays the message
         logger.warning("broker unavailable; SMS %s stays queued for the next scan", message_id, exc_info=True)
 
@@ -222,8 +233,7 @@ def sms_queue(
             raise
         return existing
     if message.status == MessageStatus.QUEUED:
-        message_id = message.id
-        transaction.on_commit(lambda: _enqueue_send(message_id), robust=True)
+        sms_send_after_commit(message.id)
     return message
 
 
@@ -454,7 +464,7 @@ def message_resend(*, message: OutboundMessage, by, reason: str) -> OutboundMess
         request_reason=reason[:200],
     )
     if copy.status == MessageStatus.QUEUED:
-        transaction.on_commit(lambda: _enqueue_send(copy.id), robust=True)
+        sms_send_after_commit(copy.id)
     return copy
 
 

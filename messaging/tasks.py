@@ -9,7 +9,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=services.SEND_TASK, ignore_result=True)  # the services enqueue it by this name
 def sms_send_task(message_id: int) -> str:
     """Send one queued message now (enqueued after the commit that created it)."""
     return services.message_send(message_id=message_id)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from backend.api.filters import FilterSet, StrictBooleanFilter
+from core.api.filters import FilterSet, StrictBooleanFilter
 
 from .models import Grant, Membership, Participant, StaffTask
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 
 from .choices import Role
 from .models import Invitation, Membership, Participant

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 

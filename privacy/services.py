@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.api.errors import DomainError
 from connectivity.models import CodeRevealLog, Digicheque, EligibilityCode
+from core.errors import DomainError
 from loans.models import Loan, Payment, WaitlistEntry, new_public_token
 from messaging.choices import BlockedReason, MessageStatus
 from messaging.models import OutboundMessage, SmsOptOut, SmsSuppression

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from organizations.models import Funder, Grant, Organization
 
 from . import selectors

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.api.fields import RelatedCharField
+from core.api.fields import RelatedCharField
 from inventory.choices import DeviceKind
 from inventory.models import Device, RepairTicket
 from organizations.api.fields import OrganizationField, TenantSerializerMixin

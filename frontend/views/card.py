@@ -13,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.api.errors import DomainError
-from backend.throttling import public_token_throttled
+from core.errors import DomainError
+from core.throttling import public_token_throttled
 from loans.choices import LoanStatus, RenewalMode
 from loans.selectors import loan_by_public_token, loan_public_payload
 from loans.services import today

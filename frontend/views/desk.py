@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.labels import render_labels
 from loans import documents

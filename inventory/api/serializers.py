@@ -4,8 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.api.fields import RelatedCharField
-from backend.api.schema import ErrorSerializer
+from core.api.fields import RelatedCharField
+from core.api.schema import ErrorSerializer
 from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.models import Grant
 from organizations.permissions import Action, organization_ids_allowing

@@ -13,9 +13,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from backend.api.filters import narrowing_params
-from backend.api.rows import converters, row_maker
-from backend.api.schema import ErrorSerializer
+from core.api.filters import narrowing_params
+from core.api.rows import converters, row_maker
+from core.api.schema import ErrorSerializer
 from organizations.api.base import TenantModelViewSet
 from organizations.permissions import Action
 

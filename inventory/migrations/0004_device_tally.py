@@ -3,9 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from backend.tallies import tally_operations
+from core.tallies import tally_operations
 
-# Trigger-kept per organisation (backend/tallies.py).
+# Trigger-kept per organisation (core/tallies.py).
 create_triggers, drop_triggers = tally_operations(
     table="inventory_device", tally="inventory_devicetally", keys=["organization_id"], count="devices"
 )

@@ -3,10 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from backend.tallies import tally_operations
+from core.tallies import tally_operations
 
 # The per-organisation tally of 0004 gives way to insert-only counts per organisation, status, kind and
-# condition (backend/tallies.py; inventory.models.DeviceCount).
+# condition (core/tallies.py; inventory.models.DeviceCount).
 create_old_tally, drop_old_tally = tally_operations(
     table="inventory_device", tally="inventory_devicetally", keys=["organization_id"], count="devices"
 )

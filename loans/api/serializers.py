@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from backend.api.fields import RelatedCharField
-from backend.api.rows import converters, row_maker
+from core.api.fields import RelatedCharField
+from core.api.rows import converters, row_maker
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.api.filters import narrowing_params
+from core.api.filters import narrowing_params
 from organizations.api.base import TenantModelViewSet, TenantViewSetMixin
 from organizations.permissions import Action
 

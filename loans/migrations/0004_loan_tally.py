@@ -3,9 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from backend.tallies import tally_operations
+from core.tallies import tally_operations
 
-# Trigger-kept per organisation, status and due date (backend/tallies.py).
+# Trigger-kept per organisation, status and due date (core/tallies.py).
 create_triggers, drop_triggers = tally_operations(
     table="loans_loan", tally="loans_loantally", keys=["organization_id", "status", "due_on"], count="loans"
 )

@@ -1,9 +1,9 @@
 # grace_days takes effect: a loan is overdue once its due date plus its grace days have passed.
 
-import loans.models
 from django.db import migrations, models
 
-from backend.tallies import tally_operations
+import loans.models
+from core.tallies import tally_operations
 
 # The tally of 0004 counted loans per due date; the overdue total now needs them per last day of grace.
 create_old_tally, drop_old_tally = tally_operations(

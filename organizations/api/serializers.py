@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from backend.api.fields import RelatedCharField
+from core.api.fields import RelatedCharField
 
 from ..models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
 from ..permissions import Action

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 
 from .. import selectors, services
 from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter

@@ -11,7 +11,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.renderers import JSONRenderer
+from core.api.renderers import JSONRenderer
 
 from .. import selectors, services
 from ..choices import ReportFormat

@@ -72,7 +72,7 @@ def test_the_user_and_token_come_back_as_the_orm_loads_them(org_a, staff_of_org_
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from backend.api.authentication import TokenAuthentication
+    from organizations.auth import TokenAuthentication
 
     staff_of_org_a.last_login = timezone.now()
     staff_of_org_a.save()

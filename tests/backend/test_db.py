@@ -1,11 +1,11 @@
-"""backend.db.load_timestamps_in_c: psycopg's C loader gives exactly what Django's Python loader gives."""
+"""core.db.load_timestamps_in_c: psycopg's C loader gives exactly what Django's Python loader gives."""
 
 import datetime
 
 import pytest
 from django.db import DataError, connection
 
-from backend.db import load_timestamps_in_c
+from core.db import load_timestamps_in_c
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""backend.api.filters.RequestedFiltersBackend builds only the filters a request names, and answers exactly
+"""core.api.filters.RequestedFiltersBackend builds only the filters a request names, and answers exactly
 what django-filter's own backend answers: same rows, same order, same 400s naming the parameter."""
 
 import datetime
@@ -8,7 +8,7 @@ import pytest
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from backend.api.filters import RequestedFiltersBackend, is_named
+from core.api.filters import RequestedFiltersBackend, is_named
 from inventory.api.views import DeviceViewSet
 from loans import services
 from loans.api.views import LoanViewSet
@@ -190,7 +190,7 @@ def test_every_yes_no_filter_refuses_a_typo_with_a_400_naming_it(api, staff_of_o
 
 
 def test_a_filterset_built_from_filterset_fields_is_built_once(api, staff_of_org_a, monkeypatch):
-    from backend.api import filters
+    from core.api import filters
 
     backend, view = RequestedFiltersBackend(), type("V", (), {"filterset_fields": ["is_active"]})()
     from loans.models import LoanPolicy

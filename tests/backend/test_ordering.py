@@ -3,7 +3,7 @@ repeats nor skips a row; an ordering the list does not offer is a 400 naming `or
 
 import pytest
 
-from backend.api.filters import with_id_last
+from core.api.filters import with_id_last
 from inventory.models import Device
 from organizations.choices import Role
 from tests.factories import MembershipFactory

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, override
 from rest_framework import renderers
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from backend.api.renderers import JSONRenderer
+from core.api.renderers import JSONRenderer
 from loans import services
 from loans.models import Loan
 from tests.factories import ParticipantFactory

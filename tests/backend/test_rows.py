@@ -1,11 +1,11 @@
-"""backend.api.rows: the list fast paths print values exactly as DRF's serializer fields print them."""
+"""core.api.rows: the list fast paths print values exactly as DRF's serializer fields print them."""
 
 from decimal import Decimal
 
 import pytest
 from rest_framework import serializers
 
-from backend.api.rows import converters, decimal_string, row_maker
+from core.api.rows import converters, decimal_string, row_maker
 
 AMOUNTS = ["0.00", "5.00", "-3.50", "12345678.99", "0E-2", "-0.00", "1.5", "2", "1E+1", "7.125", "NaN", "Infinity"]
 

@@ -8,11 +8,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.api.errors import DomainError
 from connectivity import services
 from connectivity.models import CodeRevealLog, EligibilityCode
 from connectivity.selectors import public_items_for_participant
 from connectivity.tasks import code_recheck_tasks_task, codes_expire_task
+from core.errors import DomainError
 from inventory.models import Device, DeviceEvent
 from organizations.models import StaffTask
 from tests.factories import ParticipantFactory

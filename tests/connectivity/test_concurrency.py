@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from backend.api.errors import DomainError
 from connectivity import services
 from connectivity.models import EligibilityCode
+from core.errors import DomainError
 from tests.conftest import requires_postgres
 from tests.factories import ParticipantFactory
 

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.api.errors import DomainError
 from connectivity import services
 from connectivity.models import Digicheque, DigichequeBatch
 from connectivity.selectors import digicheque_balances, digicheque_figures, public_items_for_participant
 from connectivity.tasks import digicheques_expire_task
+from core.errors import DomainError
 from tests.factories import GrantFactory, ParticipantFactory
 
 from .factories import DigichequeBatchFactory, DigichequeFactory, ModemFactory

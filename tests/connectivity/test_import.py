@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backend.api.errors import DomainError
 from connectivity import services
 from connectivity.models import CodeBatch, EligibilityCode
+from core.errors import DomainError
 from tests.factories import GrantFactory
 
 from .factories import EligibilityCodeFactory, PackFactory, ProgrammeFactory

@@ -2,9 +2,9 @@
 
 import pytest
 
-from backend.api.errors import DomainError
 from connectivity import services
 from connectivity.models import CodeRevealLog
+from core.errors import DomainError
 from tests.factories import ParticipantFactory
 
 from .factories import EligibilityCodeFactory

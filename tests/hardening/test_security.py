@@ -291,10 +291,10 @@ def test_ci_passes_a_clean_audit():
 
 @pytest.mark.parametrize("behind_proxy, num_proxies", [("1", "1"), ("0", "0")])
 def test_behind_proxy_makes_rate_limits_and_lockouts_count_the_proxys_hop(tmp_path, behind_proxy, num_proxies):
-    """One switch for both: DRF's throttles and django-axes (backend.throttling.client_address) read NUM_PROXIES."""
+    """One switch for both: DRF's throttles and django-axes (core.throttling.client_address) read NUM_PROXIES."""
     env = {k: v for k, v in os.environ.items() if k != "BEHIND_PROXY"}
     env.update(BEHIND_PROXY=behind_proxy, VAR_DIR=str(tmp_path))
     code = "from backend import settings as s; print(s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_CLIENT_IP_CALLABLE)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [num_proxies, "backend.throttling.client_address"]
+    assert result.stdout.split() == [num_proxies, "core.throttling.client_address"]

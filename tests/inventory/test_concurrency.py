@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Sum
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.models import Device, DeviceCount, DeviceEvent
 from inventory.services import device_counts_compact, device_create, device_transition
 from tests.conftest import requires_postgres

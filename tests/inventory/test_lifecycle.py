@@ -1,6 +1,6 @@
 import pytest
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceSource, DeviceStatus
 from inventory.models import Device, DeviceEvent
 from inventory.services import TRANSITIONS, device_create, device_transition, next_asset_tag

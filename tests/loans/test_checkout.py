@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import DeviceEvent
 from loans.models import Loan, LoanItem

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from loans import services
 from loans.models import LoanItem
 from tests.conftest import requires_postgres

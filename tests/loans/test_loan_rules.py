@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.db.models import Count
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import DeviceEvent
 from loans import selectors, services

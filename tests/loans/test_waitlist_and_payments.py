@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from inventory.choices import DeviceKind
 from loans import services
 from loans.choices import WaitlistStatus

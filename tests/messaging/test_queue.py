@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from kombu.exceptions import OperationalError
 
-from backend.api.errors import DomainError
+from core.errors import DomainError
 from messaging import services
 from messaging.choices import BlockedReason, MessageStatus
 from messaging.models import OutboundMessage

@@ -128,7 +128,7 @@ def test_the_payment_service_takes_the_organisation_from_the_loan(rows, admin_of
 
 
 def test_bad_input_to_the_payment_service_names_the_field(rows, admin_of_org_a):
-    from backend.api.errors import DomainError
+    from core.errors import DomainError
 
     own, _ = rows
     count = Payment.objects.count()

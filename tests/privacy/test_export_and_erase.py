@@ -175,7 +175,7 @@ def test_erase_is_refused_while_a_loan_is_open(api, build_record, admin_of_org_a
 
 
 def test_erase_is_refused_while_a_device_is_still_with_them(admin_of_org_a, build_record):
-    from backend.api.errors import DomainError
+    from core.errors import DomainError
     from loans.models import LoanItem
 
     person = build_record()

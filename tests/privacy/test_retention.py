@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core import serializers
 from django.db.models import Q
 
-from backend.api.errors import DomainError
 from connectivity import services as connectivity_services
 from connectivity.models import Digicheque, EligibilityCode
+from core.errors import DomainError
 from loans import services as loan_services
 from loans.models import Loan, LoanItem, WaitlistEntry
 from organizations.models import Participant

@@ -1,7 +1,8 @@
 """DRF's token authentication, reading the caller's organisations and roles in the same query.
 
-Every tenant-scoped request needs them (organizations.selectors.user_roles); read here, they cost no
-second query. One row per membership (a LEFT JOIN, so a funder user without one still gets a row).
+Every tenant-scoped request needs them (organizations.selectors.user_roles); read here and handed over with
+`user_roles_prime`, they cost no second query. One row per membership (a LEFT JOIN, so a funder user without
+one still gets a row).
 
 The query's text is written once per process from the models' tables and columns and run as a raw query
 (the user comes out of Django's RawQuerySet, with the database's converters): building and compiling it
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from organizations.models import Membership
+from .models import Membership
+from .selectors import user_roles_prime
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -29,7 +31,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         roles = {row.lendwise_member_of: row.lendwise_role for row in rows if row.lendwise_member_of is not None}
-        user._organization_roles = roles
+        user_roles_prime(user, roles)
         token = Token.from_db(Token.objects.db, ["key", "user_id"], [key, user.pk])  # `created` read if asked for
         token.user = user
         return user, token

@@ -1,4 +1,7 @@
-"""One error shape for every 4xx: {"detail": str, "code": str, "fields": {name: [messages]}}."""
+"""One error shape for every 4xx: {"detail": str, "code": str, "fields": {name: [messages]}}.
+
+The DRF exception handler (settings: EXCEPTION_HANDLER) and Django's 404 handler for /api/; the error type
+itself, DomainError, is core.errors (services raise it without importing DRF)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,23 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class DomainError(Exception):
-    """A business rule refused the operation (409 by default).
-
-    `code` is stable for machines; `message` is translated for people; `fields` names the input
-    that caused it, when there is one.
-    """
-
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, code: str, message: str, *, fields: dict | None = None, status_code: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = str(message)
-        self.fields = fields or {}
-        if status_code is not None:
-            self.status_code = status_code
+from core.errors import DomainError
 
 
 def _flatten(detail):

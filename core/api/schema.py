@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 
 
 class ErrorSerializer(serializers.Serializer):
-    """{"detail", "code", "fields"}: what backend.api.errors.exception_handler answers for every 4xx."""
+    """{"detail", "code", "fields"}: what core.api.errors.exception_handler answers for every 4xx."""
 
     detail = serializers.CharField()
     code = serializers.CharField()
