@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from backend.qr import draw_qr
+from core.qr import draw_qr
 
 from .models import Device
 
@@ -65,7 +65,7 @@ def render_labels(devices: Iterable[Device], *, sheet: LabelSheet | None = None,
         column, row = slot % sheet.columns, slot // sheet.columns
         left = sheet.margin_x + column * width
         bottom = A4[1] - sheet.margin_y - (row + 1) * height
-        # the 4-module quiet zone is inside qr_size (backend.qr); the label's padding adds to it
+        # the 4-module quiet zone is inside qr_size (core.qr); the label's padding adds to it
         draw_qr(pdf, scan_url(device, base_url), left + pad, bottom + pad, qr_size)
         text_x = left + pad + qr_size + pad
         text_width = left + width - pad - text_x

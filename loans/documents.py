@@ -15,8 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from backend.qr import draw_qr
 from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
+from core.qr import draw_qr
 from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 
 from .choices import FeePeriod

@@ -9,6 +9,8 @@ from core.db import load_timestamps_in_c
 
 pytestmark = pytest.mark.django_db
 
+# Fixed values on purpose, not the clock (#18): literals converted by the loader, compared with Django's;
+# nothing here reads today, so the day the suite runs cannot change them.
 VALUES = [
     "2026-11-27 08:30:15.123456+00",
     "2026-03-29 01:30:00+01",  # the night Brussels moves to summer time

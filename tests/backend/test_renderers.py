@@ -25,6 +25,8 @@ def _drf(data, media_type=None):
     return renderers.JSONRenderer().render(data, media_type, {})
 
 
+# Fixed values on purpose, not the clock (#18): literals rendered by two renderers and compared; nothing
+# here reads today.
 VALUES = {
     "utc datetime": datetime.datetime(2026, 11, 27, 8, 30, 15, 123456, tzinfo=datetime.UTC),
     "brussels datetime": datetime.datetime(2026, 7, 1, 22, 0, tzinfo=BRUSSELS),

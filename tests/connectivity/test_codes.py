@@ -19,6 +19,11 @@ from tests.factories import ParticipantFactory
 
 from .factories import EligibilityCodeFactory, ModemFactory, ProgrammeFactory
 
+
+def _days_from_today(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 URL = "/api/v1/connectivity/codes/"
 
 
@@ -69,7 +74,7 @@ def test_it_refuses_to_assign_a_code_that_is_not_available(org_a, person, staff_
 
 
 def test_it_refuses_a_code_past_its_expiry_date(org_a, person, staff_of_org_a):
-    code = EligibilityCodeFactory(batch__organization=org_a, expires_on=datetime.date(2020, 1, 1))
+    code = EligibilityCodeFactory(batch__organization=org_a, expires_on=_days_from_today(-1))  # relative (#18)
     with pytest.raises(DomainError) as error:
         _assign(code, person, staff_of_org_a)
     assert error.value.code == "code_expired"
@@ -219,10 +224,11 @@ def test_it_revokes_with_a_reason_only(api, code, staff_of_org_a):
 
 
 def test_the_daily_task_expires_unused_codes_once(org_a, code, person, staff_of_org_a):
-    stale = EligibilityCodeFactory(batch=code.batch, pack=code.pack, expires_on=datetime.date(2020, 1, 1))
-    assigned_stale = EligibilityCodeFactory(batch=code.batch, pack=code.pack, expires_on=datetime.date(2099, 1, 1))
+    # dates relative to today (#18): yesterday is past expiry, next year is not
+    stale = EligibilityCodeFactory(batch=code.batch, pack=code.pack, expires_on=_days_from_today(-1))
+    assigned_stale = EligibilityCodeFactory(batch=code.batch, pack=code.pack, expires_on=_days_from_today(365))
     _assign(assigned_stale, person, staff_of_org_a)
-    EligibilityCode.objects.filter(pk=assigned_stale.pk).update(expires_on=datetime.date(2020, 1, 1))
+    EligibilityCode.objects.filter(pk=assigned_stale.pk).update(expires_on=_days_from_today(-1))
     assert codes_expire_task.delay().get() == 2
     assert codes_expire_task.delay().get() == 0
     assert EligibilityCode.objects.get(pk=stale.pk).status == "expired"
@@ -233,6 +239,8 @@ def test_the_daily_task_expires_unused_codes_once(org_a, code, person, staff_of_
 def test_recheck_dates_raise_one_task_for_staff(org_a, person, staff_of_org_a):
     programme = ProgrammeFactory(recheck_interval_months=6)
     code = EligibilityCodeFactory(batch__organization=org_a, batch__programme=programme)
+    # a fixed day on purpose, not the clock (#18): the service is given `today`, and 31 January is the
+    # month-end case (six months on is 31 July, not a day past the end of a shorter month)
     _assign(code, person, staff_of_org_a, today=datetime.date(2026, 1, 31))
     assert code.recheck_on == datetime.date(2026, 7, 31)
     EligibilityCode.objects.filter(pk=code.pk).update(recheck_on=timezone.localdate() + datetime.timedelta(days=3))

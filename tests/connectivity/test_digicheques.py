@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from connectivity import services
 from connectivity.models import Digicheque, DigichequeBatch
@@ -134,11 +135,12 @@ def test_it_voids_with_a_reason_but_not_after_redemption(cheque, person, staff_o
 
 
 def test_the_daily_task_expires_open_cheques_past_their_date(org_a, person, staff_of_org_a):
-    old = DigichequeBatchFactory(organization=org_a, expires_on=datetime.date(2020, 1, 1))
+    today = timezone.localdate()  # relative to today (#18): the batch expired yesterday
+    old = DigichequeBatchFactory(organization=org_a, expires_on=today - datetime.timedelta(days=1))
     in_stock, issued, redeemed = (DigichequeFactory(batch=old) for _i in range(3))
     Digicheque.objects.filter(pk=issued.pk).update(status="issued", use="participant", participant=person)
     Digicheque.objects.filter(pk=redeemed.pk).update(
-        status="redeemed", use="participant", participant=person, redeemed_on=datetime.date(2019, 12, 1)
+        status="redeemed", use="participant", participant=person, redeemed_on=today - datetime.timedelta(days=30)
     )
     fresh = DigichequeFactory(batch__organization=org_a)
     assert digicheques_expire_task.delay().get() == 2
@@ -166,7 +168,9 @@ def test_balances_per_organisation_and_grant(api, org_a, org_b, person, staff_of
     response = api.as_user(staff_of_org_b).get(f"{URL}balances/")
     assert response.status_code == 200 and [r["organization_id"] for r in response.json()] == [org_b.pk]
     [figures_issued, figures_redeemed] = digicheque_figures(
-        start=datetime.date(2000, 1, 1), end=datetime.date(2100, 1, 1), grant_ids=[grant.pk]
+        start=timezone.localdate() - datetime.timedelta(days=1),  # relative (#18): the cheques moved today
+        end=timezone.localdate() + datetime.timedelta(days=1),
+        grant_ids=[grant.pk],
     )
     assert (figures_issued["status"], figures_issued["count"], figures_issued["charged"]) == ("issued", 1, Decimal("2"))
     assert figures_redeemed["value"] == Decimal("25")

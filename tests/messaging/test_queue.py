@@ -16,6 +16,8 @@ from .factories import LoanFactory
 
 pytestmark = pytest.mark.django_db
 
+# A fixed date on purpose, not the clock (#18): the due date the text shows ("Thu 3 Dec" in each language);
+# the queue never compares it with today.
 CONTEXT = {"date": datetime.date(2026, 12, 3), "link": "https://lendwise.brussels/l/abc"}
 
 

@@ -273,9 +273,7 @@ def test_the_schema_lists_every_object_route_of_the_url_conf():
 
 
 @pytest.mark.parametrize("persona_name", ["staff_b", "volunteer_b", "funder_user"])
-def test_another_scopes_object_is_404_for_every_method(
-    api, tenant_rows, staff_of_org_a, admin_of_org_a, persona_name
-):
+def test_another_scopes_object_is_404_for_every_method(api, tenant_rows, staff_of_org_a, admin_of_org_a, persona_name):
     """Every method of every object endpoint, on organisation A's rows, as someone outside A: 404."""
     from django.contrib.auth import get_user_model
 
