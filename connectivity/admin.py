@@ -4,9 +4,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from organizations.admin_base import LedgerAdminMixin, ScopedChoicesMixin, ScopedInline, TenantAdmin
+from organizations.admin_base import LedgerAdminMixin, ReadOnlyAdminMixin, ScopedChoicesMixin, ScopedInline, TenantAdmin
 
-from .models import CodeBatch, CodeRevealLog, ConnectivityProgramme, Digicheque, DigichequeBatch, EligibilityCode, Pack
+from .models import (
+    ChequeRevealLog,
+    CodeBatch,
+    CodeRevealLog,
+    ConnectivityProgramme,
+    Digicheque,
+    DigichequeBatch,
+    EligibilityCode,
+    Pack,
+)
 
 
 class PackInline(ScopedInline):
@@ -75,27 +84,34 @@ class EligibilityCodeAdmin(LedgerAdminMixin, TenantAdmin):
         return False
 
 
+@admin.register(ChequeRevealLog)
+class ChequeRevealLogAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ["at", "cheque", "by", "reason", "organization"]
+    list_filter = ["organization"]
+    list_select_related = ["cheque", "by", "organization"]
+    date_hierarchy = "at"
+
+
 @admin.register(CodeRevealLog)
-class CodeRevealLogAdmin(TenantAdmin):
+class CodeRevealLogAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = ["at", "code", "by", "purpose", "reason", "organization"]
     list_filter = ["purpose", "organization"]
     list_select_related = ["code__pack__programme", "by", "organization"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class MaskedSerialMixin:
+    """A digicheque's serial, masked: in clear only through the API's reveal, which is logged."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("serial number"), ordering="serial")
+    def serial_masked(self, cheque):
+        return cheque.masked_serial
 
 
-class DigichequeInline(ScopedInline):
+class DigichequeInline(MaskedSerialMixin, ScopedInline):
     model = Digicheque
     extra = 0
-    fields = ["serial", "status", "use", "participant", "price_charged", "redeemed_on"]
+    fields = ["serial_masked", "status", "use", "participant", "price_charged", "redeemed_on"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -118,15 +134,16 @@ class DigichequeBatchAdmin(LedgerAdminMixin, TenantAdmin):
 
 
 @admin.register(Digicheque)
-class DigichequeAdmin(LedgerAdminMixin, TenantAdmin):
-    list_display = ["serial", "batch", "status", "use", "participant", "price_charged", "redeemed_on"]
+class DigichequeAdmin(MaskedSerialMixin, LedgerAdminMixin, TenantAdmin):
+    list_display = ["serial_masked", "batch", "status", "use", "participant", "price_charged", "redeemed_on"]
     list_filter = ["status", "use", "organization"]
     search_fields = ["serial", "participant__display_name", "repair_reference"]
     list_select_related = ["batch", "participant"]
+    exclude = ["serial"]
     readonly_fields = [
         "organization",
         "batch",
-        "serial",
+        "serial_masked",
         "status",
         "status_changed_at",
         "use",

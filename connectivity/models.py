@@ -48,6 +48,14 @@ def mask_code(code: str) -> str:
     return "•" * (len(code) - 3) + code[-3:]
 
 
+def mask_serial(serial: str) -> str:
+    """A digicheque's serial as lists show it: the last four characters (enough to match the paper cheque in
+    hand), the rest hidden; a cheque is a bearer voucher, like an internet code."""
+    if len(serial) < 8:
+        return "•" * len(serial)
+    return "•" * (len(serial) - 4) + serial[-4:]
+
+
 class ConnectivityProgramme(models.Model):
     """A provider's affordable-internet offer that partner organisations hand out (data, not code)."""
 
@@ -388,4 +396,32 @@ class Digicheque(SameOrganizationModel, models.Model):
         indexes = [models.Index(fields=["organization", "status"], name="digicheque_org_status")]
 
     def __str__(self):
-        return self.serial
+        return self.masked_serial  # in the admin's titles, choices and "Recent actions" too
+
+    @property
+    def masked_serial(self) -> str:
+        return mask_serial(self.serial)
+
+
+class ChequeRevealLog(SameOrganizationModel, models.Model):
+    """Who saw a digicheque's serial in clear, when, and why: every POST .../digicheques/{id}/reveal/."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="cheque_reveals", verbose_name=_("organisation")
+    )
+    cheque = models.ForeignKey(
+        Digicheque, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("digicheque")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("digicheque reveal")
+        verbose_name_plural = _("digicheque reveals")
+
+    def __str__(self):
+        return f"{self.cheque_id} {self.at:%Y-%m-%d %H:%M}"

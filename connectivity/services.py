@@ -31,6 +31,7 @@ from .choices import (
     ModemHandover,
 )
 from .models import (
+    ChequeRevealLog,
     CodeBatch,
     CodeRevealLog,
     ConnectivityProgramme,
@@ -258,6 +259,12 @@ def code_reveal(*, code: EligibilityCode, by, reason: str = "", purpose: str = "
         organization_id=code.organization_id, code=code, by=by, purpose=purpose, reason=reason[:255]
     )
     return code.code
+
+
+def digicheque_reveal(*, cheque: Digicheque, by, reason: str = "") -> str:
+    """The cheque's serial in clear; every call leaves a reveal log row."""
+    ChequeRevealLog.objects.create(organization_id=cheque.organization_id, cheque=cheque, by=by, reason=reason[:255])
+    return cheque.serial
 
 
 def _hand_over_modem(*, modem: Device, code: EligibilityCode, by) -> None:

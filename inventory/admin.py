@@ -1,8 +1,10 @@
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -40,7 +42,35 @@ class DeviceInline(ScopedInline):
         return self._can(request, obj, Action.DELETE)
 
 
-class WipeRecordInline(DeviceInline):
+class _Certificate:
+    """The uploaded certificate as the file widget links it: through the API's download, which checks the
+    caller's organisations, never MEDIA_URL (media are not served: /media/... is 404)."""
+
+    def __init__(self, file):
+        self.file = file
+
+    @property
+    def url(self) -> str:
+        return reverse("wipe-record-certificate", args=[self.file.instance.pk])
+
+    def __str__(self):
+        return PurePosixPath(self.file.name).name
+
+
+class CertificateFileInput(forms.ClearableFileInput):
+    def format_value(self, value):
+        initial = super().format_value(value)
+        return _Certificate(initial) if initial else initial
+
+
+class CertificateLinkMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "certificate_file":
+            kwargs["widget"] = CertificateFileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class WipeRecordInline(CertificateLinkMixin, DeviceInline):
     model = WipeRecord
     extra = 0
     fields = ["method", "tool", "wiped_on", "operator", "certificate_reference", "certificate_file"]
@@ -211,7 +241,7 @@ class DeviceChildAdmin(TenantAdmin):
 
 
 @admin.register(WipeRecord)
-class WipeRecordAdmin(DeviceChildAdmin):
+class WipeRecordAdmin(CertificateLinkMixin, DeviceChildAdmin):
     list_display = ["device", "method", "tool", "wiped_on", "operator", "certificate_reference"]
     list_filter = ["method"]
     search_fields = ["device__asset_tag", "operator", "certificate_reference"]

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from organizations.admin_base import LedgerAdminMixin, ScopedInline, TenantAdmin
+from organizations.admin_base import LedgerAdminMixin, ReadOnlyAdminMixin, ScopedInline, TenantAdmin
 
-from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
+from .models import CardRevealLog, Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
 
 
 @admin.register(LoanPolicy)
@@ -68,3 +68,13 @@ class PaymentAdmin(LedgerAdminMixin, TenantAdmin):
     list_display = ["loan", "organization", "kind", "amount", "method", "received_on", "refunded_at"]
     list_filter = ["organization", "kind", "method"]
     readonly_fields = ["received_by", "refunded_by", "refunded_at"]
+
+
+@admin.register(CardRevealLog)
+class CardRevealLogAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Read only: who saw or printed a loan card's link. The link itself is never shown here."""
+
+    list_display = ["at", "loan", "by", "purpose", "where", "organization"]
+    list_filter = ["purpose", "organization"]
+    list_select_related = ["loan__participant", "by", "organization"]
+    date_hierarchy = "at"

@@ -416,3 +416,32 @@ class Payment(SameOrganizationModel, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} EUR (loan #{self.loan_id})"
+
+
+class CardRevealLog(SameOrganizationModel, models.Model):
+    """Who saw a loan card's link in clear, when, and how: the card's token is a secret like an internet code
+    (whoever holds the link reads the loan). Written by every clear view: the loan in the API and at the desk
+    for staff and admins, and every print of the agreement, whose QR code carries the link, for any role."""
+
+    class Purpose(models.TextChoices):
+        VIEW = "view", _("shown")
+        PRINT = "print", _("printed")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="card_reveals", verbose_name=_("organisation")
+    )
+    loan = models.ForeignKey("Loan", on_delete=models.CASCADE, related_name="card_reveals", verbose_name=_("loan"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    where = models.CharField(_("where"), max_length=40)  # "api", "desk", "api agreement", ...
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("loan card reveal")
+        verbose_name_plural = _("loan card reveals")
+
+    def __str__(self):
+        return f"{self.loan_id} {self.purpose} {self.at:%Y-%m-%d %H:%M}"

@@ -31,7 +31,7 @@ from .choices import (
     ReturnCondition,
     WaitlistStatus,
 )
-from .models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry, new_public_token
+from .models import CardRevealLog, Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry, new_public_token
 
 logger = logging.getLogger(__name__)
 
@@ -415,6 +415,13 @@ def loan_token_rotate(*, loan: Loan, by) -> Loan:
     loan._change_reason = "loan card token rotated"
     loan.save(update_fields=["public_token", "token_revoked_at", "updated_at"])
     return loan
+
+
+def card_reveal_record(*, loan: Loan, by, purpose: str, where: str) -> CardRevealLog:
+    """One row for each time a loan card's link was shown or printed in clear (see CardRevealLog)."""
+    return CardRevealLog.objects.create(
+        organization_id=loan.organization_id, loan=loan, by=by, purpose=purpose, where=where
+    )
 
 
 @transaction.atomic

@@ -101,6 +101,19 @@ class LedgerAdminMixin:
         return actions
 
 
+class ReadOnlyAdminMixin:
+    """A log the back office reads and nobody writes: reveal logs, written by the code that reveals."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TenantAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """Base admin for organisation-owned models (history included)."""
 

@@ -174,6 +174,11 @@ class CodeRevealSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
+class ChequeRevealedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    serial = serializers.CharField()
+
+
 class CodeRevealedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -254,6 +259,7 @@ class DigichequeBatchSerializer(TenantSerializerMixin, serializers.ModelSerializ
 
 
 class DigichequeSerializer(serializers.ModelSerializer):
+    masked_serial = serializers.CharField(read_only=True)  # the serial in clear: POST .../reveal/, logged
     supplier = serializers.CharField(source="batch.supplier", read_only=True)
     unit_value = serializers.DecimalField(source="batch.unit_value", max_digits=8, decimal_places=2, read_only=True)
     expires_on = serializers.DateField(source="batch.expires_on", read_only=True)
@@ -265,7 +271,7 @@ class DigichequeSerializer(serializers.ModelSerializer):
             "id",
             "organization",
             "batch",
-            "serial",
+            "masked_serial",
             "supplier",
             "unit_value",
             "expires_on",

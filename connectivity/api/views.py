@@ -198,9 +198,24 @@ class DigichequeViewSet(TenantReadOnlyViewSet):
     serializer_class = s.DigichequeSerializer
     selector = selectors.digicheques_for_user
     filterset_class = DigichequeFilter
-    search_fields = ["serial", "participant__display_name", "repair_reference"]
+    search_fields = ["serial", "participant__display_name", "repair_reference"]  # a paper cheque in hand
     ordering_fields = ["serial", "status_changed_at", "issued_at"]
     service_noun = "cheque"
+    action_permissions = {"reveal": Action.EXPORT}  # a serial in clear: staff and admins, as for a code
+
+    @extend_schema(request=s.CodeRevealSerializer, responses=s.ChequeRevealedSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The serial in clear, once; the reveal is logged with who and why."""
+        cheque = self.get_object()
+        serializer = s.CodeRevealSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        value = services.digicheque_reveal(
+            cheque=cheque, by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
+        response = Response({"id": cheque.pk, "serial": value})
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(request=s.DigichequeIssueSerializer, responses=s.DigichequeSerializer)
     @action(detail=True, methods=["post"])

@@ -81,6 +81,10 @@ STAFF = {
     "Due:": ("In te leveren:", "Retour :"),
     "Renewals left: %(n)s": ("Verlengingen over: %(n)s", "Prolongations restantes : %(n)s"),
     "Participant's loan card:": ("Leenkaart van de deelnemer:", "Carte de prêt du participant :"),
+    "The participant's loan card is the QR code on the printed agreement.": (
+        "De leenkaart van de deelnemer is de QR-code op de afgedrukte overeenkomst.",
+        "La carte de prêt du participant est le code QR sur la convention imprimée.",
+    ),
     "Renew": ("Verlengen", "Prolonger"),
     "Participant": ("Deelnemer", "Participant"),
     "Devices": ("Toestellen", "Appareils"),

@@ -23,6 +23,7 @@ from inventory.labels import render_labels
 from loans import documents
 from loans.selectors import waitlist_for_user
 from loans.services import (
+    card_reveal_record,
     loan_agreement_sign,
     loan_checkout,
     loan_renew,
@@ -31,7 +32,7 @@ from loans.services import (
     waitlist_cancel,
 )
 from organizations.models import Participant
-from organizations.permissions import Action, can
+from organizations.permissions import Action, can, may_reveal
 from organizations.selectors import participants_for_user, user_funder_ids, user_roles
 from organizations.services import participant_create, participant_update
 from privacy.choices import ConsentChannel
@@ -222,12 +223,16 @@ def _loan_or_404(request, loan_id: int, action: Action = Action.VIEW):
 @member_required
 def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
     loan = _loan_or_404(request, loan_id)
+    card_url = ""  # the card link is a secret: in clear for the roles that may reveal one, and logged
+    if not loan.token_revoked_at and may_reveal(request.user, loan.organization_id):
+        card_url = documents.loan_card_url(loan)
+        card_reveal_record(loan=loan, by=request.user, purpose="view", where="desk")
     return render(
         request,
         "frontend/desk/loan.html",
         {
             "loan": loan,
-            "card_url": documents.loan_card_url(loan),
+            "card_url": card_url,
             "new": request.GET.get("new") == "1",
             "renewals_left": max(loan.max_renewals - loan.renewals_count, 0) if loan.renewal_days else 0,
             "open_tag": next((i.device.asset_tag for i in loan.items.all() if i.closed_at is None), ""),
@@ -238,7 +243,10 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
 @member_required
 def loan_agreement(request: HttpRequest, loan_id: int) -> HttpResponse:
     loan = _loan_or_404(request, loan_id)
-    return _pdf(documents.agreement_pdf(loan), f"loan-{loan.pk}-agreement.pdf")
+    pdf = documents.agreement_pdf(loan)  # its QR code carries the card link: a reveal, for any role
+    if not loan.token_revoked_at:
+        card_reveal_record(loan=loan, by=request.user, purpose="print", where="desk agreement")
+    return _pdf(pdf, f"loan-{loan.pk}-agreement.pdf")
 
 
 @require_POST

@@ -10,7 +10,7 @@ from core.api.rows import converters, row_maker
 from inventory.models import Device
 from organizations.api.fields import TenantSerializerMixin
 from organizations.models import Participant
-from organizations.permissions import REVEAL, may_reveal, organization_ids_allowing
+from organizations.permissions import may_reveal
 from organizations.selectors import scope_to_user
 
 from ..choices import PaymentKind, PaymentMethod, ReturnCondition
@@ -190,9 +190,13 @@ class LoanSerializer(serializers.ModelSerializer):
         return renewals_left(loan) if loan.renewal_days else 0
 
     def get_public_url(self, loan) -> str | None:
-        """The loan card's link: a secret, shown only to roles that may reveal one (staff, admins); else null."""
+        """The loan card's link: a secret, shown only to roles that may reveal one (staff, admins), and only
+        where the view logs it (`card_link` in the context: the loan read alone, a checkout, a new token);
+        else null, lists included."""
         request = self.context.get("request")
-        if loan.token_revoked_at or request is None or not may_reveal(request.user, loan.organization_id):
+        if not self.context.get("card_link") or loan.token_revoked_at or request is None:
+            return None
+        if not may_reveal(request.user, loan.organization_id):
             return None
         return f"{settings.SITE_URL}/l/{loan.public_token}"
 
@@ -244,16 +248,14 @@ class LoanListRows:
         self.fields = _fields(LoanSerializer(), LOAN_LIST_KEYS)
         self.item_fields = _fields(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
         self.columns = [key for _name, key, _field in self.fields if key is not None]
-        extra = ("renewal_days", "max_renewals", "renewals_count", "public_token")  # read, not printed as such
+        extra = ("renewal_days", "max_renewals", "renewals_count")  # read, not printed as such
         self.columns += [c for c in extra if c not in self.columns]
 
     def render(self, rows, details: dict[int, dict], *, user) -> list[dict]:
         """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them;
-        `user`: who reads (the card link only where their role may reveal it)."""
-        revealing = None if user.is_superuser else set(organization_ids_allowing(user, REVEAL))
+        `user`: who reads."""
         make_loan, make_item = row_maker(converters(self.fields)), row_maker(converters(self.item_fields))
         on = today()
-        site = settings.SITE_URL
         out = []
         for row in rows:
             loan = make_loan(row)  # the computed fields are None here, filled in below
@@ -265,8 +267,7 @@ class LoanListRows:
                 row["status"] == "active" and row["due_on"] + datetime.timedelta(row["grace_days"]) < on
             )
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
-            hidden = row["token_revoked_at"] or (revealing is not None and row["organization_id"] not in revealing)
-            loan["public_url"] = None if hidden else f"{site}/l/{row['public_token']}"
+            loan["public_url"] = None  # a list never shows a card link: read the loan alone (logged)
             out.append(loan)
         return out
 

@@ -129,9 +129,17 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
             return selectors.loan_total_for_user(request.user, status=active, due_before=services.today())
         return None
 
-    def _respond(self, loan, code=status.HTTP_200_OK):
+    def _respond(self, loan, code=status.HTTP_200_OK, *, card_link: bool = False):
+        """The loan as LoanSerializer shows it; with `card_link`, its card link for a role that may reveal it,
+        and a CardRevealLog row for each link shown."""
         loan = self.get_queryset().get(pk=loan.pk)
-        return Response(LoanSerializer(loan, context=self.get_serializer_context()).data, status=code)
+        data = LoanSerializer(loan, context={**self.get_serializer_context(), "card_link": card_link}).data
+        if data["public_url"]:
+            services.card_reveal_record(loan=loan, by=self.request.user, purpose="view", where="api")
+        return Response(data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object(), card_link=True)
 
     @extend_schema(request=LoanCheckoutSerializer, responses={201: LoanSerializer})
     def create(self, request, *args, **kwargs):
@@ -151,7 +159,7 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
             note=data["note"],
             by=request.user,
         )
-        return self._respond(loan, status.HTTP_201_CREATED)
+        return self._respond(loan, status.HTTP_201_CREATED, card_link=True)
 
     @extend_schema(request=LoanReturnSerializer, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="return")
@@ -207,7 +215,7 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def rotate_token(self, request, pk=None):
         loan = self.get_object()
         services.loan_token_rotate(loan=loan, by=request.user)
-        return self._respond(loan)
+        return self._respond(loan, card_link=True)
 
     @extend_schema(request=None, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="revoke-token")
@@ -220,7 +228,10 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @action(detail=True, methods=["get"], url_path="agreement-pdf")
     def agreement_pdf(self, request, pk=None):
         loan = self.get_object()
-        return _pdf_response(documents.agreement_pdf(loan), f"loan-{loan.pk}-agreement.pdf")
+        pdf = documents.agreement_pdf(loan)  # its QR code carries the card link: a reveal, for any role
+        if not loan.token_revoked_at:
+            services.card_reveal_record(loan=loan, by=request.user, purpose="print", where="api agreement")
+        return _pdf_response(pdf, f"loan-{loan.pk}-agreement.pdf")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="Handover document")})
     @action(detail=True, methods=["get"], url_path="handover-pdf")

@@ -51,7 +51,7 @@ def test_the_page_shows_what_the_person_has_and_nothing_of_anyone_else(staff_of_
         participant=participant_a,
         status=DigichequeStatus.ISSUED,
         use="participant",
-        serial="DC-777",
+        serial="DC-2026-00777",
     )
     OutboundMessageFactory(
         organization=org_a, participant=participant_a, template="loan_reminder", status=MessageStatus.SENT
@@ -83,7 +83,7 @@ def test_the_page_shows_what_the_person_has_and_nothing_of_anyone_else(staff_of_
     assert "OA-OTHER" not in html and "Task of someone else" not in html
     assert "Call Marc about the charger" in html
     assert "TEI-ABCDEF" not in html and "3456" not in html and "•456" in html  # the code stays masked
-    assert "DC-777" in html
+    assert "DC-2026-00777" not in html and "•0777" in html  # the cheque serial masked too (#25)
     assert "Reminder of the due date" in html and "Sent" in html
 
 

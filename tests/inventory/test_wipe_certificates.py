@@ -77,6 +77,25 @@ def test_the_media_path_is_not_served_to_anyone(api, uploaded, staff_of_org_a):
     assert PDF not in response.content
 
 
+@pytest.mark.parametrize("page", ["wiperecord", "device"])  # the record's own page, and the device's inline
+def test_the_admin_links_the_file_to_the_download_view_which_a_session_can_use(persona, uploaded, page):
+    from django.test import Client
+    from django.urls import reverse
+
+    record = WipeRecord.objects.get(pk=uploaded["id"])
+    user = persona("staff_of_org_a")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client = Client()
+    client.force_login(user)
+    obj = record if page == "wiperecord" else record.device
+    body = client.get(reverse(f"admin:inventory_{page}_change", args=[obj.pk])).content.decode()
+    assert f'href="/api/v1/wipe-records/{record.pk}/certificate/"' in body
+    assert "/media/" not in body
+    download = client.get(f"/api/v1/wipe-records/{record.pk}/certificate/")  # the admin's session is enough
+    assert download.status_code == 200 and _body(download) == PDF
+
+
 def test_a_record_without_a_file_or_with_its_file_gone_is_404(api, org_a, staff_of_org_a, uploaded):
     client = api.as_user(staff_of_org_a)
     device = DeviceFactory(organization=org_a)
