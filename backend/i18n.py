@@ -1,6 +1,9 @@
-"""Compile <app>/locale/*/LC_MESSAGES/*.po into .mo files with polib, so a fresh machine needs no gettext.
+"""The translation catalogues: <app>/locale/<language>/LC_MESSAGES/django.po, edited by hand (Poedit or a text
+editor), the only place a translation lives.
 
-Run as `python -m backend.i18n`; only catalogues newer than their .mo are compiled.
+`python -m backend.i18n` compiles them into .mo files with polib, so a fresh machine needs no gettext; only
+catalogues newer than their .mo are compiled. `python -m backend.i18n --arabic-scope` (run by `make messages`
+after makemessages) keeps Arabic to what participants receive: see ARABIC_SOURCES.
 """
 
 import sys
@@ -26,42 +29,51 @@ def compile_catalogues(root: Path = ROOT, *, force: bool = False) -> list[Path]:
     return compiled
 
 
-def entry_key(entry: polib.POEntry):
-    """An entry's key in the apps' translation tables (`<app>/locale/translate.py`): the msgid, with its
-    context first when it has one, `(msgid, msgid_plural)` for plurals."""
-    key = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else (entry.msgid,)
-    if entry.msgctxt:
-        key = (entry.msgctxt, *key)
-    return key[0] if len(key) == 1 else key
+# Arabic is for what participants receive (the loan card, their agreement and handover papers, their code
+# letter, their data export), never the staff desk, the funder pages or the admin: an Arabic catalogue keeps
+# only the entries used in these files of its app, so a staff page never half-switches to Arabic. Paths are
+# relative to the app; a prefix ending in "/" takes a whole folder.
+ARABIC_SOURCES = {
+    "frontend": ("views/card.py", "templates/frontend/card/", "texts.py", "languages.py"),
+    "loans": ("documents.py",),
+    "connectivity": ("letters.py",),
+    "privacy": ("documents.py", "choice_labels.py"),
+}
 
 
-def fill_catalogue(path: Path, language: str, table: dict, *, participant_sources: tuple = ()) -> list[str]:
-    """Write `table[entry_key(entry)][language]` (a list of forms for plurals) into the catalogue at `path`;
-    returns the msgids it has no translation for. With `participant_sources`, the Arabic catalogue keeps only
-    the entries used in those files, so staff pages never half-switch to Arabic."""
-    catalogue = polib.pofile(str(path))
-    missing = []
-    for entry in list(catalogue):
-        if language == "ar" and participant_sources:
-            if not any(source.startswith(participant_sources) for source, _line in entry.occurrences):
-                catalogue.remove(entry)
-                continue
-        value = table.get(entry_key(entry), {}).get(language)
-        if value is None:
-            missing.append(entry.msgid)
+def for_participants(app: str, entry: polib.POEntry) -> bool:
+    """Whether a catalogue entry of `app` is used in a file participants receive (ARABIC_SOURCES)."""
+    sources = ARABIC_SOURCES.get(app, ())
+    # makemessages writes paths from where it ran: the project root ("frontend/texts.py") or the app ("texts.py")
+    paths = (source.removeprefix(f"{app}/") for source, _line in entry.occurrences)
+    return bool(sources) and any(path.startswith(sources) for path in paths)
+
+
+def arabic_scope(root: Path = ROOT) -> dict[Path, int]:
+    """Drops from each Arabic catalogue the entries outside ARABIC_SOURCES, and the Arabic catalogues of the
+    apps with none; returns {catalogue: entries dropped}."""
+    dropped = {}
+    for path in sorted(root.glob("*/locale/ar/LC_MESSAGES/*.po")):
+        app = path.relative_to(root).parts[0]
+        if app not in ARABIC_SOURCES:
+            dropped[path] = len(polib.pofile(str(path)))
+            path.unlink()
+            path.with_suffix(".mo").unlink(missing_ok=True)
             continue
-        if entry.msgid_plural:
-            entry.msgstr_plural = dict(enumerate(value))
-        else:
-            entry.msgstr = value
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-    catalogue.metadata["Language"] = language
-    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    catalogue.save(str(path))
-    return missing
+        catalogue = polib.pofile(str(path))
+        outside = [entry for entry in catalogue if not for_participants(app, entry)]
+        for entry in outside:
+            catalogue.remove(entry)
+        if outside:
+            catalogue.save(str(path))
+        dropped[path] = len(outside)
+    return dropped
 
 
 if __name__ == "__main__":
+    if "--arabic-scope" in sys.argv:
+        for path, count in arabic_scope().items():
+            if count:
+                print(f"{path.relative_to(ROOT)}: {count} entries not for participants dropped")
     done = compile_catalogues(force="--force" in sys.argv)
     print(f"compiled {len(done)} translation catalogue(s)")

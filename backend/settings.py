@@ -201,7 +201,7 @@ PARTICIPANT_LANGUAGES = [
     ("en", _("English")),
     ("ar", _("Arabic")),
 ]
-LOCALE_PATHS: list = []  # each app keeps its own catalogue in <app>/locale
+LOCALE_PATHS: list = [BASE_DIR / "core" / "locale"]  # core is no app; each app keeps its own in <app>/locale
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

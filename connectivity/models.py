@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inventory.models import Device, RepairTicket
-from organizations.models import Grant, Organization, Participant, _choices_check
+from organizations.models import Grant, Organization, Participant, RevealLog, _choices_check
 from organizations.tenancy import SameOrganizationModel
 
 from .choices import (
@@ -263,22 +263,17 @@ class EligibilityCode(SameOrganizationModel, models.Model):
         return mask_code(self.code)
 
 
-class CodeRevealLog(SameOrganizationModel, models.Model):
+class CodeRevealLog(RevealLog):
     """Who saw a code in clear, when, and why. Written by every reveal, letter and SMS delivery."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="code_reveals", verbose_name=_("organisation")
     )
     code = models.ForeignKey(EligibilityCode, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("code"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     purpose = models.CharField(_("purpose"), max_length=20, default="reveal")
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(RevealLog.Meta):
         verbose_name = _("code reveal")
         verbose_name_plural = _("code reveals")
 
@@ -403,7 +398,7 @@ class Digicheque(SameOrganizationModel, models.Model):
         return mask_serial(self.serial)
 
 
-class ChequeRevealLog(SameOrganizationModel, models.Model):
+class ChequeRevealLog(RevealLog):
     """Who saw a digicheque's serial in clear, when, and why: every POST .../digicheques/{id}/reveal/."""
 
     organization = models.ForeignKey(
@@ -412,14 +407,9 @@ class ChequeRevealLog(SameOrganizationModel, models.Model):
     cheque = models.ForeignKey(
         Digicheque, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("digicheque")
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(RevealLog.Meta):
         verbose_name = _("digicheque reveal")
         verbose_name_plural = _("digicheque reveals")
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from inventory.choices import DeviceKind
 from inventory.models import Device
-from organizations.models import Organization, Participant, _choices_check
+from organizations.models import Organization, Participant, RevealLog, _choices_check
 from organizations.tenancy import SameOrganizationModel
 
 from .choices import FeePeriod, LoanStatus, PaymentKind, PaymentMethod, PeriodKind, RenewalMode, WaitlistStatus
@@ -418,7 +418,7 @@ class Payment(SameOrganizationModel, models.Model):
         return f"{self.get_kind_display()} {self.amount} EUR (loan #{self.loan_id})"
 
 
-class CardRevealLog(SameOrganizationModel, models.Model):
+class CardRevealLog(RevealLog):
     """Who saw a loan card's link in clear, when, and how: the card's token is a secret like an internet code
     (whoever holds the link reads the loan). Written by every clear view: the loan in the API and at the desk
     for staff and admins, and every print of the agreement, whose QR code carries the link, for any role."""
@@ -431,15 +431,10 @@ class CardRevealLog(SameOrganizationModel, models.Model):
         Organization, on_delete=models.CASCADE, related_name="card_reveals", verbose_name=_("organisation")
     )
     loan = models.ForeignKey("Loan", on_delete=models.CASCADE, related_name="card_reveals", verbose_name=_("loan"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     where = models.CharField(_("where"), max_length=40)  # "api", "desk", "api agreement", ...
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(RevealLog.Meta):
         verbose_name = _("loan card reveal")
         verbose_name_plural = _("loan card reveals")
 

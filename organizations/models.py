@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -308,3 +309,17 @@ class Invitation(SameOrganizationModel, models.Model):
 
     def __str__(self):
         return f"{self.email} @ {self.organization} ({self.get_role_display()})"
+
+
+class RevealLog(SameOrganizationModel, models.Model):
+    """What every log of a secret seen in clear holds (an internet code, a loan card link, a cheque serial):
+    who and when; each subclass adds its organisation (with its own related name) and the secret's row."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]

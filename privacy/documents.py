@@ -107,7 +107,7 @@ LABELS = {
 DEVICE_KINDS = {("loans", "kind"), ("waiting_list", "device_kind")}
 
 # (section, key) -> choices whose labels the PDF prints instead of the stored value. Their Arabic is in this
-# app's Arabic catalogue (locale/translate.py, ARABIC_CHOICE_LABELS): the other apps speak to staff only.
+# app's Arabic catalogue (choice_labels.py marks them): the other apps speak to staff only.
 CHOICES = {
     ("profile", "age_band"): AgeBand,
     ("profile", "gender"): Gender,

@@ -80,3 +80,59 @@ def test_the_set_up_compiles_catalogues_without_gettext(tmp_path):
     assert compile_catalogues(tmp_path) == [app / "django.mo"]
     assert polib.mofile(str(app / "django.mo")).find("Loan").msgstr == "Prêt"
     assert compile_catalogues(tmp_path) == []  # up to date: nothing to do
+
+
+# --- Arabic: what participants receive, nothing else (backend.i18n.ARABIC_SOURCES) -------------------------
+
+
+def _ar_catalogues():
+    return sorted(ROOT.glob("*/locale/ar/LC_MESSAGES/django.po"))
+
+
+def test_arabic_catalogues_hold_only_what_participants_receive():
+    from backend.i18n import ARABIC_SOURCES, for_participants
+
+    apps = {path.relative_to(ROOT).parts[0] for path in _ar_catalogues()}
+    assert apps == set(ARABIC_SOURCES)
+    for path in _ar_catalogues():
+        app = path.relative_to(ROOT).parts[0]
+        staff_only = [entry.msgid for entry in polib.pofile(str(path)) if not for_participants(app, entry)]
+        assert not staff_only, f"{path} has entries no participant receives (make messages drops them): {staff_only}"
+
+
+def test_everything_participants_receive_has_its_arabic():
+    from backend.i18n import ARABIC_SOURCES, for_participants
+
+    for app in ARABIC_SOURCES:
+        dutch = polib.pofile(str(ROOT / app / "locale/nl/LC_MESSAGES/django.po"))
+        wanted = {(entry.msgctxt, entry.msgid) for entry in dutch if for_participants(app, entry)}
+        arabic = polib.pofile(str(ROOT / app / "locale/ar/LC_MESSAGES/django.po"))
+        have = {(entry.msgctxt, entry.msgid) for entry in arabic.translated_entries() if "fuzzy" not in entry.flags}
+        assert wanted and not wanted - have, f"{app}: no Arabic for {wanted - have}"
+
+
+def test_the_arabic_scope_drops_a_staff_string_and_the_arabic_of_a_staff_only_app(tmp_path):
+    from backend.i18n import arabic_scope
+
+    def catalogue(app: str, entries: list[tuple[str, str]]) -> Path:
+        folder = tmp_path / app / "locale" / "ar" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        for msgid, source in entries:
+            po.append(polib.POEntry(msgid=msgid, msgstr="ترجمة", occurrences=[(source, "1")]))
+        po.save(str(folder / "django.po"))
+        return folder / "django.po"
+
+    card = catalogue(
+        "frontend",
+        [
+            ("Your loan", "frontend/templates/frontend/card/card.html"),
+            ("Check in", "templates/frontend/desk/loan.html"),
+        ],
+    )
+    staff_app = catalogue("inventory", [("Device", "inventory/models.py")])
+    dropped = arabic_scope(tmp_path)
+    assert dropped == {card: 1, staff_app: 1}
+    assert [entry.msgid for entry in polib.pofile(str(card))] == ["Your loan"]
+    assert not staff_app.exists()

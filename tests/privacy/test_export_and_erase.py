@@ -119,7 +119,7 @@ def _arabic(text: str) -> bool:
 
 
 def test_every_label_the_export_prints_has_its_arabic():
-    """A choice added to a status or a kind the export prints must come with its Arabic (locale/translate.py)."""
+    """A choice added to a status or a kind the export prints must come with its Arabic (privacy/choice_labels.py)."""
     with translation.override("ar"):
         missing = [
             (section, key, value, str(label))
