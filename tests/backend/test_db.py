@@ -3,9 +3,20 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import DataError, connection
 
 from core.db import load_timestamps_in_c
+
+# The clock fixed for every test here (#18): literal timestamps only, but fixed so that no run depends on its day.
+FIXED_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import uuid
 import zoneinfo
 
 import pytest
+import time_machine
 from django.utils.translation import gettext_lazy, override
 from rest_framework import renderers
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
@@ -17,6 +18,16 @@ from loans.models import Loan
 from tests.factories import ParticipantFactory
 
 from ..loans.factories import DeviceFactory, LoanPolicyFactory
+
+# The clock fixed for every test here (#18): literal values only, but fixed so that no run depends on its day.
+FIXED_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
+
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 

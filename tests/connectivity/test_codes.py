@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,6 +19,15 @@ from organizations.models import StaffTask
 from tests.factories import ParticipantFactory
 
 from .factories import EligibilityCodeFactory, ModemFactory, ProgrammeFactory
+
+# The clock fixed for every test here (#18): expiry and re-check dates are relative to this fixed today.
+FIXED_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 def _days_from_today(days: int) -> datetime.date:

@@ -4,6 +4,7 @@ import datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from kombu.exceptions import OperationalError
 
 from core.errors import DomainError
@@ -13,6 +14,16 @@ from messaging.models import OutboundMessage
 from tests.factories import OrganizationFactory, ParticipantFactory
 
 from .factories import LoanFactory
+
+# The clock fixed for every test here (#18): the due date in CONTEXT stays three days ahead of this fixed today.
+FIXED_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
