@@ -35,6 +35,7 @@ def compile_catalogues(root: Path = ROOT, *, force: bool = False) -> list[Path]:
 # relative to the app; a prefix ending in "/" takes a whole folder.
 ARABIC_SOURCES = {
     "frontend": ("views/card.py", "templates/frontend/card/", "texts.py", "languages.py"),
+    "inventory": ("texts.py",),
     "loans": ("documents.py",),
     "connectivity": ("letters.py",),
     "privacy": ("documents.py", "choice_labels.py"),

@@ -4,10 +4,10 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend.health import healthz
+from frontend.views.privacy import processing_page
 from inventory.views import scan
 from organizations.api.views import TokenView
 from organizations.views import invitation_accept_page
-from privacy.views import processing_page
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core import ports
 from core.errors import DomainError
 from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import Device, RepairTicket
@@ -487,11 +488,8 @@ def code_recheck_tasks_ensure(*, today: datetime.date | None = None) -> int:
 
 
 def _sms_queue():
-    try:
-        from messaging.services import sms_queue
-    except ImportError:
-        return None
-    return sms_queue
+    """Messaging's queue, on a floor above (core.ports); None where messaging is not installed."""
+    return ports.sms_queue if ports.sms_queue.provided else None
 
 
 @transaction.atomic

@@ -1,17 +1,6 @@
-"""Words the participant's pages use for things other apps name for staff (device kinds, refusals)."""
+"""Words the participant's card uses for what the loan services refuse (device kinds: inventory.texts)."""
 
 from django.utils.translation import pgettext_lazy
-
-DEVICE_LABELS = {
-    "laptop": pgettext_lazy("loan card", "Laptop"),
-    "tablet": pgettext_lazy("loan card", "Tablet"),
-    "chromebook": pgettext_lazy("loan card", "Chromebook"),
-    "smartphone": pgettext_lazy("loan card", "Smartphone"),
-    "desktop": pgettext_lazy("loan card", "Computer"),
-    "eid_reader": pgettext_lazy("loan card", "e-ID card reader"),
-    "modem_4g": pgettext_lazy("loan card", "4G modem (internet box)"),
-    "accessory": pgettext_lazy("loan card", "Charger or accessory"),
-}
 
 RENEWAL_REFUSALS = {
     "renewal_limit": pgettext_lazy("loan card", "This loan cannot be renewed again. Please call us."),
@@ -21,10 +10,6 @@ RENEWAL_REFUSALS = {
     ),
     "loan_closed": pgettext_lazy("loan card", "This loan is already closed."),
 }
-
-
-def device_label(kind: str) -> str:
-    return str(DEVICE_LABELS.get(kind, kind))
 
 
 def renewal_refusal(code: str) -> str:

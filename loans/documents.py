@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
 from core.qr import draw_qr
-from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
+from inventory.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 
 from .choices import FeePeriod
 from .models import Loan

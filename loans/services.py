@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import ports
 from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.models import Device
@@ -56,10 +57,9 @@ def _bad_input(field: str, message: str) -> DomainError:
 
 def _sms_on_commit(*, loan_or_entry, participant: Participant, template: str, context: dict, key: str) -> None:
     """Queue an SMS once the transaction commits: a rolled-back checkout or offer sends nothing."""
-    from messaging.services import sms_queue  # imported here: messaging reads loans' models
 
-    def send():
-        sms_queue(
+    def send():  # messaging, on a floor above, provides the queue (core.ports)
+        ports.sms_queue(
             organization=participant.organization,
             participant=participant,
             template=template,

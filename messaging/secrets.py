@@ -4,8 +4,9 @@ The SMS log (API, admin) shows every body masked, to every role: a code is seen 
 its reveal (`POST /api/v1/connectivity/codes/{id}/reveal/`, logged), a card link only where the role
 may reveal it (docs/privacy.md, "Which role sees which secret"). Searching the log does not reach into bodies.
 
-Messaging knows no codes: the app that sends a secret registers how to find it (`register`), for a
-whole page of messages in one query.
+Each template that carries a secret has a finder (`register`, called from MessagingConfig.ready with the
+finder of the app below that owns the secret, e.g. connectivity.sms_secrets), for a whole page of messages
+in one query.
 """
 
 import re

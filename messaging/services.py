@@ -17,10 +17,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import ports
 from core.errors import DomainError
 from organizations.choices import StaffTaskKind
 from organizations.models import Organization, Participant
-from privacy.choices import ConsentChannel
 
 from . import texts
 from .backends import SmsError, SmsOutcomeUnknown, get_backend
@@ -726,8 +726,6 @@ def sms_opt_out_record(*, phone: str, text: str, backend: str, now: datetime.dat
 
     Returns the number of participants whose consent was withdrawn (0 also when the text is not a STOP).
     """
-    from privacy.services import consent_record
-
     keyword = reply_keyword(text)
     e164 = inbound_number(phone)
     if keyword not in STOP_KEYWORDS or not e164:
@@ -748,7 +746,7 @@ def sms_opt_out_record(*, phone: str, text: str, backend: str, now: datetime.dat
     reply_text = _reply_text(text, keyword, organization_ids)
     participants = _reply_participants(e164, organization_ids)
     for participant in participants:
-        consent_record(participant=participant, given=False, channel=ConsentChannel.SMS_KEYWORD)
+        ports.sms_reply_consent(participant=participant, given=False)
         SmsOptOut.objects.create(
             organization_id=participant.organization_id,
             participant=participant,
@@ -779,8 +777,6 @@ def sms_opt_in_record(*, phone: str, text: str, backend: str, now: datetime.date
     in the organisations that messaged it within the reply window (the same attribution as STOP). The
     reply's words are not stored. Returns the number of participants whose consent was given again.
     """
-    from privacy.services import consent_record
-
     keyword = reply_keyword(text)
     e164 = inbound_number(phone)
     if keyword not in START_KEYWORDS or not e164:
@@ -790,7 +786,7 @@ def sms_opt_in_record(*, phone: str, text: str, backend: str, now: datetime.date
     organization_ids = reply_organizations(e164, now=now)
     participants = [p for p in _reply_participants(e164, organization_ids) if not p.sms_consent]
     for participant in participants:
-        consent_record(participant=participant, given=True, channel=ConsentChannel.SMS_KEYWORD)
+        ports.sms_reply_consent(participant=participant, given=True)
     logger.info(
         "SMS %s: %d suppression(s) lifted; %d organisation(s) attributed, %d participant(s) opted in",
         keyword,

@@ -96,8 +96,17 @@ class InvitationAdmin(TenantAdmin):
     list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "organization", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
-    fields = ["organization", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at",
-              "accepted_by", "revoked_at"]
+    fields = [
+        "organization",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
     readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at"]
     actions = ["revoke"]
     choices_action = Action.MANAGE

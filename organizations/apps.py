@@ -11,4 +11,3 @@ class OrganizationsConfig(AppConfig):
         from .db_guards import install_after_migrate
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="lendwise_same_organization")
-

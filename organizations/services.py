@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import ports
 from core.errors import DomainError
 
 from .choices import Role
@@ -134,13 +135,11 @@ def participant_refuse_if_anonymised(participant: Participant) -> None:
 
 
 def _note_consent(participant: Participant, *, was, by, channel) -> None:
-    # The consent log lives in the privacy app, which builds on this one: imported at call time.
-    from privacy.services import consent_note_change
-
+    # The consent log lives in the privacy app, on a floor above this one: reached through its port.
     if channel is None:
-        consent_note_change(participant=participant, was=was, by=by)
+        ports.consent_note_change(participant=participant, was=was, by=by)
     else:
-        consent_note_change(participant=participant, was=was, by=by, channel=channel)
+        ports.consent_note_change(participant=participant, was=was, by=by, channel=channel)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
 from connectivity.letters import blocks_pdf, letter_language
-from frontend.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
+from inventory.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
 from messaging.choices import MessageStatus, OptOutChannel
 from organizations.choices import AgeBand, Gender, StaffTaskKind

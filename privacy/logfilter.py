@@ -18,9 +18,7 @@ MASK = "***"
 _SEP = r"(?:[\s./+-]|%(?:20|2[BbDdEeFf]|09))?"
 # A phone number: +32 / 0032 / 0 followed by at least 8 more digits; or a Belgian mobile number written
 # without its 0 (470 11 22 33), as people type it into a search box.
-PHONE = re.compile(
-    rf"(?<![\w+%])(?:(?:\+|%2[Bb]|00|0)(?:{_SEP}\d){{8,14}}|4\d{{2}}(?:{_SEP}\d){{6}})(?![\w%])"
-)
+PHONE = re.compile(rf"(?<![\w+%])(?:(?:\+|%2[Bb]|00|0)(?:{_SEP}\d){{8,14}}|4\d{{2}}(?:{_SEP}\d){{6}})(?![\w%])")
 # The random token in a loan-card URL or the public API, and internet codes named as such.
 TOKEN_URL = re.compile(r"(/(?:l|public/loans)/)[A-Za-z0-9_-]{8,}")
 CODE_WORD = re.compile(r"(?i)(\bcodes?\b[\s:=\"']{1,4})([A-Z0-9][A-Z0-9-]{5,63})")

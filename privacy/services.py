@@ -341,6 +341,11 @@ def consent_record(*, participant: Participant, given: bool, channel: str, by=No
     return record
 
 
+def sms_reply_consent(*, participant: Participant, given: bool) -> ConsentRecord:
+    """A STOP or START reply by SMS (messaging reads it, through `core.ports.sms_reply_consent`)."""
+    return consent_record(participant=participant, given=given, channel=ConsentChannel.SMS_KEYWORD)
+
+
 def consent_note_change(*, participant: Participant, was: bool | None, by, channel: str = ConsentChannel.STAFF_ENTRY):
     """After staff created or edited a participant: record the consent if it changed (or was given at creation)."""
     if was is None and not participant.sms_consent:

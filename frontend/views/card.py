@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.throttling import public_token_throttled
+from inventory.texts import device_label
 from loans.choices import LoanStatus, RenewalMode
 from loans.selectors import loan_by_public_token, loan_public_payload
 from loans.services import today
 
 from ..languages import CARD_LANGUAGES, LANGUAGE_COOKIE, RTL_LANGUAGES, card_language
 from ..services import card_renewal_request
-from ..texts import device_label, renewal_refusal
+from ..texts import renewal_refusal
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 

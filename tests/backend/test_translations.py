@@ -131,7 +131,7 @@ def test_the_arabic_scope_drops_a_staff_string_and_the_arabic_of_a_staff_only_ap
             ("Check in", "templates/frontend/desk/loan.html"),
         ],
     )
-    staff_app = catalogue("inventory", [("Device", "inventory/models.py")])
+    staff_app = catalogue("reports", [("Stock report", "reports/models.py")])
     dropped = arabic_scope(tmp_path)
     assert dropped == {card: 1, staff_app: 1}
     assert [entry.msgid for entry in polib.pofile(str(card))] == ["Your loan"]

@@ -155,12 +155,16 @@ def test_the_arabic_catalogue_holds_the_participant_pages_only():
     import polib
 
     import frontend
+    import inventory
 
-    catalogue = polib.pofile(str(Path(frontend.__file__).parent / "locale/ar/LC_MESSAGES/django.po"))
-    msgids = {entry.msgid for entry in catalogue}
+    # The device kinds' words live in inventory (inventory/texts.py), the card's own words in frontend.
+    catalogues = [
+        polib.pofile(str(Path(app.__file__).parent / "locale/ar/LC_MESSAGES/django.po")) for app in (frontend, inventory)
+    ]
+    msgids = {entry.msgid for catalogue in catalogues for entry in catalogue}
     assert {"Renew my loan", "We cannot find this loan card", "Laptop"} <= msgids
     assert not msgids & {"Check out", "Your grants", "Log in"}
-    assert all(entry.translated() for entry in catalogue)
+    assert all(entry.translated() for catalogue in catalogues for entry in catalogue)
 
 
 def test_the_card_is_rate_limited_per_address_with_a_friendly_page(client, lend, monkeypatch):

@@ -1,11 +1,9 @@
-"""Loan confirmations and waiting-list offers are queued as SMS after commit, when messaging provides sms_queue."""
-
-import sys
-import types
+"""Loan confirmations and waiting-list offers are queued as SMS after commit, through the sms_queue port that messaging provides."""
 
 import pytest
 from django.conf import settings
 
+from core import ports
 from inventory.choices import DeviceKind
 from loans import services
 from tests.factories import ParticipantFactory
@@ -16,9 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch):
     calls = []
-    fake = types.ModuleType("messaging.services")
-    fake.sms_queue = lambda **kwargs: calls.append(kwargs)
-    monkeypatch.setitem(sys.modules, "messaging.services", fake)
+    monkeypatch.setattr(ports.sms_queue, "_provider", lambda **kwargs: calls.append(kwargs))
     return calls
 
 

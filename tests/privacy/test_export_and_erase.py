@@ -9,8 +9,8 @@ from django.db.models import ForeignKey, OneToOneField
 from django.utils import translation
 from pypdf import PdfReader
 
-from frontend.texts import DEVICE_LABELS
 from inventory.choices import DeviceKind
+from inventory.texts import DEVICE_LABELS
 from loans.models import Loan
 from organizations.models import Participant
 from privacy import services

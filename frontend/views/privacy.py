@@ -3,11 +3,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontend.views.desk import member_required
 from organizations.selectors import organizations_for_user
+from privacy.processing import processing_record
+from privacy.selectors import retention_months
 
-from .processing import processing_record
-from .selectors import retention_months
+from .desk import member_required
 
 
 @member_required
