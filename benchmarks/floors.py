@@ -15,7 +15,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from connectivity.choices import CODE_HELD_STATUSES
 from connectivity.models import Digicheque, EligibilityCode
-from inventory.api.views import DeviceListRows
+from inventory.api.serializers import DeviceListRows
 from inventory.models import Device, DeviceCount
 from loans.api.serializers import LoanListRows
 from loans.choices import LoanStatus
@@ -65,7 +65,7 @@ def devices(request: HttpRequest) -> JsonResponse:
     # As the endpoint: the page's ids from the device table alone, then donor and grant joined for those rows.
     page = int(request.GET.get("page", 1))
     ids = queryset.order_by("asset_tag").values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = list(Device.objects.filter(pk__in=ids).order_by("asset_tag").values(*DeviceListRows.columns))
+    rows = list(Device.objects.filter(pk__in=ids).order_by("asset_tag").values(*DeviceListRows.shared().columns))
     return _json({"count": total, "results": rows})
 
 

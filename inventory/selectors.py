@@ -26,6 +26,15 @@ def device_total_for_user(user, **chosen: list[str]) -> int:
     return counts.aggregate(total=Sum("devices"))["total"] or 0
 
 
+def device_list_tally(user, narrowing: dict[str, list[str]]) -> int | None:
+    """The device list's total from the device counts when nothing but statuses, kinds and conditions (and
+    paging and ordering) narrows it, else None: the rows are then counted. Asked after the filters validated
+    the values (a bad one is a 400 before this)."""
+    if not narrowing.keys() <= set(COUNTED_FILTERS):
+        return None
+    return device_total_for_user(user, **narrowing)
+
+
 def donors_for_user(user) -> QuerySet[Donor]:
     return scope_to_user(Donor.objects.all(), user)
 

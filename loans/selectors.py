@@ -155,6 +155,23 @@ def loan_total_for_user(user, *, status: str | None = None, due_before=None) -> 
     return int(total or 0)  # PostgreSQL sums a bigint column as numeric
 
 
+def loan_list_tally(user, narrowing: dict[str, list[str]]) -> int | None:
+    """The loan list's total from the loan tallies when the list is narrowed only by what they hold (nothing,
+    one status, open, overdue), else None: the rows are then counted."""
+    if not narrowing:
+        return loan_total_for_user(user)
+    if len(narrowing) > 1 or len(next(iter(narrowing.values()))) > 1:
+        return None
+    (name, (value,)), active = next(iter(narrowing.items())), LoanStatus.ACTIVE
+    if name == "status" and value in LoanStatus.values:
+        return loan_total_for_user(user, status=value)
+    if name == "open" and value == "true":
+        return loan_total_for_user(user, status=active)
+    if name == "overdue" and value == "true":
+        return loan_total_for_user(user, status=active, due_before=today())
+    return None
+
+
 @lru_cache(maxsize=64)
 def _tally_sum_sql(alias: str, organizations: int | None, status: bool, due_before: bool) -> str:
     """SUM(loans) over the tallies of `organizations` organisations (None: all), with the status and

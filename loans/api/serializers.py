@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fastlist import ListRows
 from core.api.fields import RelatedCharField
 from core.api.rows import converters, row_maker
 from inventory.models import Device
@@ -13,6 +14,7 @@ from organizations.models import Participant
 from organizations.permissions import may_reveal
 from organizations.selectors import scope_to_user
 
+from .. import selectors
 from ..choices import PaymentKind, PaymentMethod, ReturnCondition
 from ..models import Cohort, Loan, LoanItem, LoanPolicy, Payment, WaitlistEntry
 from ..services import renewals_left, today
@@ -217,48 +219,32 @@ LOAN_ITEM_LIST_KEYS = {
     "model": "device__model",
     "serial": "device__serial",
 }
-# Filled in per row by LoanListRows.render: the SerializerMethodFields, and from
+# Filled in per row by LoanListRows' filler: the SerializerMethodFields, and from
 # selectors.loan_page_details the names and the nested items.
 LOAN_LIST_COMPUTED = ("participant_name", "policy_name", "items", "is_overdue", "renewals_left", "public_url")
 
 
-def _fields(serializer, keys: dict) -> list[tuple]:
-    """(name, `.values()` key, field) per field; key None for the fields render computes. Ids, strings,
-    numbers, booleans and JSON come out of `.values()` as DRF prints them; dates and decimals need converting."""
-    return [
-        (name, None if name in LOAN_LIST_COMPUTED else keys.get(name, name), field)
-        for name, field in serializer.fields.items()
-    ]
+class LoanListRows(ListRows):
+    """The loan list (core.api.fastlist): LoanSerializer's representation built from the rows of
+    selectors.loan_page, one query a page (pinned equal by tests/loans/test_list_rows.py)."""
 
-
-class LoanListRows:
-    """LoanSerializer's representation built from `.values()` rows (pinned equal by a test), for the list:
-    no model instances, no per-field DRF machinery (tests/loans/test_list_rows.py)."""
-
-    _shared = None
-
-    @classmethod
-    def shared(cls) -> "LoanListRows":
-        """Built once per process: it holds no request state (time zone and today are read per render)."""
-        if cls._shared is None:
-            cls._shared = cls()
-        return cls._shared
+    serializer_class = LoanSerializer
+    keys = LOAN_LIST_KEYS
+    computed = LOAN_LIST_COMPUTED
+    read = ("renewal_days", "max_renewals", "renewals_count")
+    tally = staticmethod(selectors.loan_list_tally)
 
     def __init__(self):
-        self.fields = _fields(LoanSerializer(), LOAN_LIST_KEYS)
-        self.item_fields = _fields(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
-        self.columns = [key for _name, key, _field in self.fields if key is not None]
-        extra = ("renewal_days", "max_renewals", "renewals_count")  # read, not printed as such
-        self.columns += [c for c in extra if c not in self.columns]
+        super().__init__()
+        self.item_fields = self.fields_of(LoanItemSerializer(), LOAN_ITEM_LIST_KEYS)
 
-    def render(self, rows, details: dict[int, dict], *, user) -> list[dict]:
-        """`rows`: the page's `.values()` rows of `columns`; `details`: selectors.loan_page_details of them;
-        `user`: who reads."""
-        make_loan, make_item = row_maker(converters(self.fields)), row_maker(converters(self.item_fields))
-        on = today()
-        out = []
-        for row in rows:
-            loan = make_loan(row)  # the computed fields are None here, filled in below
+    def page(self, queryset, window: slice) -> tuple[list[dict], dict[int, dict]]:
+        return selectors.loan_page(queryset, self.columns, window)
+
+    def filler(self, details: dict[int, dict], *, user):
+        make_item, on = row_maker(converters(self.item_fields)), today()
+
+        def fill(loan: dict, row: dict) -> None:
             extra = details[row["id"]]
             loan["participant_name"] = extra["participant_name"]
             loan["policy_name"] = extra["policy_name"]
@@ -268,8 +254,8 @@ class LoanListRows:
             )
             loan["renewals_left"] = max(row["max_renewals"] - row["renewals_count"], 0) if row["renewal_days"] else 0
             loan["public_url"] = None  # a list never shows a card link: read the loan alone (logged)
-            out.append(loan)
-        return out
+
+        return fill
 
 
 class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):

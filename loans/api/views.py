@@ -9,12 +9,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api.filters import narrowing_params
+from core.api.fastlist import FastListMixin
 from organizations.api.base import TenantModelViewSet, TenantViewSetMixin
 from organizations.permissions import Action
 
 from .. import documents, selectors, services
-from ..choices import LoanStatus
 from ..filters import LoanFilter, PaymentFilter, WaitlistFilter
 from .serializers import (
     CohortSerializer,
@@ -69,28 +68,16 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class _PageOfRows:
-    """What Django's Paginator needs (`count()` and slicing) over the list's queryset: the total (from the
-    tallies when given, else counted) and, for the page's slice, selectors.loan_page (rows and details in
-    one query); the details are kept in `details` for the render."""
+class LoanViewSet(
+    TenantViewSetMixin, FastListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Loans: list, read, check out (POST), and one endpoint per action (return, renew, lost, give...).
 
-    ordered = True
-
-    def __init__(self, queryset, columns, total=None):
-        self.queryset, self.columns, self.total, self.details = queryset, columns, total, {}
-
-    def count(self) -> int:
-        return self.total if self.total is not None else self.queryset.count()
-
-    def __getitem__(self, key):
-        rows, self.details = selectors.loan_page(self.queryset, self.columns, key)
-        return rows
-
-
-class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Loans: list, read, check out (POST), and one endpoint per action (return, renew, lost, give...)."""
+    The list is the hot path (core.api.fastlist, LoanListRows): the page's loans, their participant, policy
+    and items as rows of one query, the page's ids picked on loans_loan alone (selectors.loan_page)."""
 
     serializer_class = LoanSerializer
+    list_rows = LoanListRows
     selector = selectors.loans_for_user
     filterset_class = LoanFilter
     search_fields = ["participant__display_name", "items__device__asset_tag"]
@@ -100,34 +87,6 @@ class LoanViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         if self.action == "list":  # the list joins nothing in its page query (see list)
             return selectors.loan_list_queryset(self.request.user)
         return super().get_queryset()
-
-    def list(self, request, *args, **kwargs):
-        """The hot path: the page's loans, their participant, policy and items as rows of one query (the page's
-        ids picked on loans_loan alone, walking the overdue index before any join: selectors.loan_page), shaped
-        like LoanSerializer's output without model instances or DRF's per-field machinery (2x faster)."""
-        rows = LoanListRows.shared()
-        queryset = self.filter_queryset(self.get_queryset())
-        pager = _PageOfRows(queryset, rows.columns, self._tallied_total(request))
-        page = self.paginate_queryset(pager)
-        return self.get_paginated_response(rows.render(page, pager.details, user=request.user))
-
-    @staticmethod
-    def _tallied_total(request) -> int | None:
-        """The list's total from the loan tallies when the list is narrowed only by what they hold (nothing,
-        one status, open, overdue), else None: the rows are then counted."""
-        narrowing = narrowing_params(request)
-        if not narrowing:
-            return selectors.loan_total_for_user(request.user)
-        if len(narrowing) > 1 or len(next(iter(narrowing.values()))) > 1:
-            return None
-        (name, (value,)), active = next(iter(narrowing.items())), LoanStatus.ACTIVE
-        if name == "status" and value in LoanStatus.values:
-            return selectors.loan_total_for_user(request.user, status=value)
-        if name == "open" and value == "true":
-            return selectors.loan_total_for_user(request.user, status=active)
-        if name == "overdue" and value == "true":
-            return selectors.loan_total_for_user(request.user, status=active, due_before=services.today())
-        return None
 
     def _respond(self, loan, code=status.HTTP_200_OK, *, card_link: bool = False):
         """The loan as LoanSerializer shows it; with `card_link`, its card link for a role that may reveal it,

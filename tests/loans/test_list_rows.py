@@ -203,3 +203,24 @@ def test_a_superuser_lists_every_organisations_loans_through_the_fast_path(api, 
     ids = [row["id"] for row in body["results"]]
     assert body["count"] == len(loans) + 1 and loan_of_org_b.pk in ids
     assert body["results"] == _expected(superuser, ids, response.wsgi_request)
+
+
+class _LoanWithLastDaySerializer(LoanSerializer):
+    class Meta(LoanSerializer.Meta):
+        fields = [*LoanSerializer.Meta.fields, "overdue_after"]  # a new list field: this one line
+
+
+class _LoanWithLastDayRows(LoanListRows):
+    serializer_class = _LoanWithLastDaySerializer
+
+
+def test_a_field_added_to_the_serializer_is_listed_as_the_serializer_prints_it(staff_of_org_a, loans):
+    """docs/architecture.md: adding a field to the loan list is one line in LoanSerializer plus its test."""
+    rows = _LoanWithLastDayRows.shared()
+    queryset = selectors.loan_list_queryset(staff_of_org_a).order_by("id")
+    page, details = rows.page(queryset, slice(0, 50))
+    listed = rows.render(page, details, user=staff_of_org_a)
+    by_id = {loan.pk: loan for loan in selectors.loans_for_user(staff_of_org_a)}
+    expected = _LoanWithLastDaySerializer([by_id[item["id"]] for item in listed], many=True).data
+    assert json.loads(JSONRenderer().render(listed)) == json.loads(JSONRenderer().render(expected))
+    assert all(item["overdue_after"] is not None for item in listed) and len(listed) >= len(loans)
