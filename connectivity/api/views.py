@@ -112,6 +112,17 @@ class CodeBatchViewSet(TenantReadOnlyViewSet):
         return Response(body, status=status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED)
 
 
+def _revealed(request, reveal, field: str, **secret_holder) -> Response:
+    """A secret in clear (a code, a cheque serial) for one reveal service, which logs who and why; never cached."""
+    serializer = s.CodeRevealSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    (holder,) = secret_holder.values()
+    value = reveal(**secret_holder, by=request.user, reason=serializer.validated_data.get("reason", ""))
+    response = Response({"id": holder.pk, field: value})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class EligibilityCodeViewSet(TenantReadOnlyViewSet):
     serializer_class = s.EligibilityCodeSerializer
     selector = selectors.codes_for_user
@@ -126,13 +137,7 @@ class EligibilityCodeViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The code in clear, once; the reveal is logged with who and why."""
-        code = self.get_object()
-        serializer = s.CodeRevealSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        value = services.code_reveal(code=code, by=request.user, reason=serializer.validated_data.get("reason", ""))
-        response = Response({"id": code.pk, "code": value})
-        response["Cache-Control"] = "no-store"
-        return response
+        return _revealed(request, services.code_reveal, "code", code=self.get_object())
 
     @extend_schema(request=s.CodeAssignSerializer, responses=s.EligibilityCodeSerializer)
     @action(detail=True, methods=["post"])
@@ -207,15 +212,7 @@ class DigichequeViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The serial in clear, once; the reveal is logged with who and why."""
-        cheque = self.get_object()
-        serializer = s.CodeRevealSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        value = services.digicheque_reveal(
-            cheque=cheque, by=request.user, reason=serializer.validated_data.get("reason", "")
-        )
-        response = Response({"id": cheque.pk, "serial": value})
-        response["Cache-Control"] = "no-store"
-        return response
+        return _revealed(request, services.digicheque_reveal, "serial", cheque=self.get_object())
 
     @extend_schema(request=s.DigichequeIssueSerializer, responses=s.DigichequeSerializer)
     @action(detail=True, methods=["post"])

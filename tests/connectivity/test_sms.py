@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from connectivity import services
 from connectivity.models import CodeRevealLog
+from connectivity.services import codes as code_services
 from core.errors import DomainError
 from tests.factories import ParticipantFactory
 
@@ -32,7 +33,7 @@ def test_it_queues_the_sms_after_commit_with_a_key_per_request(
     monkeypatch, django_capture_on_commit_callbacks, assigned_code, staff_of_org_a
 ):
     calls = []
-    monkeypatch.setattr(services, "_sms_queue", lambda: lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(code_services, "_sms_queue", lambda: lambda **kwargs: calls.append(kwargs))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = services.code_deliver_sms(code=assigned_code, by=staff_of_org_a)
     assert calls == []  # nothing leaves before the transaction commits
@@ -51,7 +52,7 @@ def test_it_queues_the_sms_after_commit_with_a_key_per_request(
 @pytest.mark.parametrize("problem", ["no_phone", "no_sms_consent", "code_not_held"])
 def test_it_refuses_to_send_when_it_cannot_reach_the_person(monkeypatch, org_a, assigned_code, staff_of_org_a, problem):
     calls = []
-    monkeypatch.setattr(services, "_sms_queue", lambda: lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(code_services, "_sms_queue", lambda: lambda **kwargs: calls.append(kwargs))
     participant = assigned_code.participant
     if problem == "no_phone":
         participant.phone = ""
