@@ -69,7 +69,7 @@ def test_the_ground_floor_imports_no_app():
         ("messaging/selectors.py", "from reports import services", "messaging is not allowed to import reports"),
         ("connectivity/models.py", "import loans.models", "connectivity is not allowed to import loans"),
         ("core/db.py", "from backend import settings", "core is not allowed to import backend"),
-        ("loans/services.py", "import messaging.models", "loans is not allowed to import messaging"),
+        ("loans/services/checkout.py", "import messaging.models", "loans is not allowed to import messaging"),
     ],
 )
 def test_it_fails_on_a_planted_upward_import(tree_copy, module, line, broken):

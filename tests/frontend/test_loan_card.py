@@ -159,7 +159,8 @@ def test_the_arabic_catalogue_holds_the_participant_pages_only():
 
     # The device kinds' words live in inventory (inventory/texts.py), the card's own words in frontend.
     catalogues = [
-        polib.pofile(str(Path(app.__file__).parent / "locale/ar/LC_MESSAGES/django.po")) for app in (frontend, inventory)
+        polib.pofile(str(Path(app.__file__).parent / "locale/ar/LC_MESSAGES/django.po"))
+        for app in (frontend, inventory)
     ]
     msgids = {entry.msgid for catalogue in catalogues for entry in catalogue}
     assert {"Renew my loan", "We cannot find this loan card", "Laptop"} <= msgids

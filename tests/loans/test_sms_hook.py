@@ -1,4 +1,5 @@
-"""Loan confirmations and waiting-list offers are queued as SMS after commit, through the sms_queue port that messaging provides."""
+"""Loan confirmations and waiting-list offers are queued as SMS after commit,
+through the sms_queue port that messaging provides."""
 
 import pytest
 from django.conf import settings

@@ -1,0 +1,65 @@
+"""Writes on loans: checkout, return, renew, lost, give, cohorts, waiting list, payments.
+
+The package re-exports every name of its modules, so `from loans import services` keeps working.
+"""
+
+from core.errors import DomainError
+
+from ._common import _bad_input, _loan_sms_context, _lock_open_loan, _not_found, _sms_on_commit, today
+from .cards import card_reveal_record, loan_agreement_sign, loan_token_revoke, loan_token_rotate
+from .checkout import (
+    _check_kit_kinds,
+    _close_items,
+    _device_not_available,
+    _due_date,
+    _finish,
+    loan_checkout,
+    loan_give,
+    loan_mark_lost,
+    loan_return,
+)
+from .payments import payment_record, payment_refund
+from .renewals import cohort_move_end, loan_follow_ups_ensure, loan_renew, renewals_left
+from .waitlist import (
+    _device_word,
+    waitlist_add,
+    waitlist_cancel,
+    waitlist_offer_next,
+    waitlist_offer_scan,
+    waitlist_offers_expire,
+)
+
+__all__ = [
+    "DomainError",
+    "_bad_input",
+    "_check_kit_kinds",
+    "_close_items",
+    "_device_not_available",
+    "_device_word",
+    "_due_date",
+    "_finish",
+    "_loan_sms_context",
+    "_lock_open_loan",
+    "_not_found",
+    "_sms_on_commit",
+    "card_reveal_record",
+    "cohort_move_end",
+    "loan_agreement_sign",
+    "loan_checkout",
+    "loan_follow_ups_ensure",
+    "loan_give",
+    "loan_mark_lost",
+    "loan_renew",
+    "loan_return",
+    "loan_token_revoke",
+    "loan_token_rotate",
+    "payment_record",
+    "payment_refund",
+    "renewals_left",
+    "today",
+    "waitlist_add",
+    "waitlist_cancel",
+    "waitlist_offer_next",
+    "waitlist_offer_scan",
+    "waitlist_offers_expire",
+]
