@@ -24,7 +24,7 @@ pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(tra
 @pytest.fixture(autouse=True)
 def _no_immediate_send():
     """Leave messages queued after commit, so the racing workers below are the only senders."""
-    with mock.patch.object(services, "_enqueue_send", lambda message_id: None):
+    with mock.patch.object(services.outbound, "_enqueue_send", lambda message_id: None):
         yield
 
 
@@ -60,7 +60,7 @@ def test_racing_senders_send_each_message_exactly_once():
 
     with (
         mock.patch.object(LocMemBackend, "send", slow_send),
-        mock.patch.object(services, "_enqueue_send", lambda message_id: None),
+        mock.patch.object(services.outbound, "_enqueue_send", lambda message_id: None),
     ):
         OutboundMessage.objects.update(status=MessageStatus.QUEUED)
         threads = [threading.Thread(target=worker) for _ in range(4)]
