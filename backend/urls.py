@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend.health import healthz
-from frontend.views.privacy import processing_page
+from frontend.desk.privacy import processing_page
 from inventory.views import scan
 from organizations.api.views import TokenView
 from organizations.views import invitation_accept_page

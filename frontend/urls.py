@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import auth, card, desk, funder
+from .desk import checkout, labels, loans, participants, today
+from .views import auth, card, funder
 
 app_name = "frontend"
 
@@ -9,24 +10,28 @@ urlpatterns = [
     path("l/<str:token>/renew", card.loan_card_renew, name="loan-card-renew"),
     path("desk/login/", auth.LoginView.as_view(), name="login"),
     path("desk/logout/", auth.LogoutView.as_view(), name="logout"),
-    path("desk/", desk.today, name="desk"),
-    path("desk/checkout/", desk.checkout_device, name="checkout"),
-    path("desk/checkout/participant/", desk.checkout_participant, name="checkout-participant"),
-    path("desk/checkout/policy/", desk.checkout_policy, name="checkout-policy"),
-    path("desk/checkin/", desk.checkin, name="checkin"),
-    path("desk/loans/<int:loan_id>/", desk.loan_detail, name="loan"),
-    path("desk/loans/<int:loan_id>/agreement.pdf", desk.loan_agreement, name="loan-agreement"),
-    path("desk/loans/<int:loan_id>/renew", desk.loan_renew_view, name="loan-renew"),
-    path("desk/loans/<int:loan_id>/agreement-signed", desk.loan_agreement_signed_view, name="loan-agreement-signed"),
-    path("desk/participants/", desk.participants, name="participants"),
-    path("desk/participants/<int:participant_id>/", desk.participant_detail, name="participant"),
-    path("desk/participants/<int:participant_id>/edit", desk.participant_edit, name="participant-edit"),
-    path("desk/participants/<int:participant_id>/waitlist", desk.participant_waitlist_add, name="participant-waitlist"),
+    path("desk/", today.today, name="desk"),
+    path("desk/checkout/", checkout.checkout_device, name="checkout"),
+    path("desk/checkout/participant/", checkout.checkout_participant, name="checkout-participant"),
+    path("desk/checkout/policy/", checkout.checkout_policy, name="checkout-policy"),
+    path("desk/checkin/", loans.checkin, name="checkin"),
+    path("desk/loans/<int:loan_id>/", loans.loan_detail, name="loan"),
+    path("desk/loans/<int:loan_id>/agreement.pdf", loans.loan_agreement, name="loan-agreement"),
+    path("desk/loans/<int:loan_id>/renew", loans.loan_renew_view, name="loan-renew"),
+    path("desk/loans/<int:loan_id>/agreement-signed", loans.loan_agreement_signed_view, name="loan-agreement-signed"),
+    path("desk/participants/", participants.participants, name="participants"),
+    path("desk/participants/<int:participant_id>/", participants.participant_detail, name="participant"),
+    path("desk/participants/<int:participant_id>/edit", participants.participant_edit, name="participant-edit"),
+    path(
+        "desk/participants/<int:participant_id>/waitlist",
+        participants.participant_waitlist_add,
+        name="participant-waitlist",
+    ),
     path(
         "desk/participants/<int:participant_id>/waitlist/<int:entry_id>/cancel",
-        desk.participant_waitlist_cancel,
+        participants.participant_waitlist_cancel,
         name="participant-waitlist-cancel",
     ),
-    path("desk/labels/", desk.labels, name="labels"),
+    path("desk/labels/", labels.labels, name="labels"),
     path("funder/", funder.funder_home, name="funder"),
 ]

@@ -7,7 +7,7 @@ from organizations.selectors import organizations_for_user
 from privacy.processing import processing_record
 from privacy.selectors import retention_months
 
-from .desk import member_required
+from .access import member_required
 
 
 @member_required
