@@ -37,6 +37,7 @@ ARABIC_SOURCES = {
     "frontend": ("views/card.py", "templates/frontend/card/", "texts.py", "languages.py"),
     "inventory": ("texts.py",),
     "loans": ("documents.py",),
+    "messaging": ("texts.py",),
     "connectivity": ("letters.py",),
     "privacy": ("documents.py", "choice_labels.py"),
 }

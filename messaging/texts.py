@@ -1,8 +1,10 @@
-"""SMS wording per template and participant language (nl, fr, en, ar).
+"""SMS wording per template, translated in the gettext catalogues (messaging/locale/<lang>/LC_MESSAGES/django.po).
 
-Short plain words, the organisation's name and phone, a date in local form, and the loan-card link.
-nl/fr/en stay inside the GSM-7 alphabet (no ç, ê, €...) so that with realistic values they fit one
-160-character segment; tests/messaging/test_texts.py proves it for every template. Arabic is UCS-2.
+The English text is the msgid (context "sms"); translators edit the .po files, nl, fr and ar, and `make
+messages` extracts a new wording. Short plain words, the organisation's name and phone, a date in local form,
+and the loan-card link. nl/fr/en stay inside the GSM-7 alphabet (no ç, ê, €...) so that with realistic
+values they fit one 160-character segment; tests/messaging/test_texts.py proves it for every template and
+language. Arabic is UCS-2.
 
 Placeholders: {org} and {phone} come from the organisation; the caller's context gives the rest:
   loan_reminder:     date (due date), link, offset (days relative to due date: <0, 0, >0 pick the wording)
@@ -12,65 +14,67 @@ Placeholders: {org} and {phone} come from the organisation; the caller's context
 """
 
 import datetime
+from collections.abc import Iterator, Mapping
+
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 SUPPORTED_LANGUAGES = ("nl", "fr", "en", "ar")
 FALLBACK_LANGUAGE = "fr"
 
-TEXTS: dict[str, dict[str, str]] = {
-    "loan_reminder.before": {
-        "nl": "{org}: breng het toestel terug op {date}. {link} Vragen: {phone}",
-        "fr": "{org}: merci de rendre l'appareil le {date}. {link} Tel {phone}",
-        "en": "{org}: please return the device on {date}. {link} Call {phone}",
-        "ar": "{org}: يرجى إرجاع الجهاز يوم {date}. {link} للاستفسار: {phone}",
-    },
-    "loan_reminder.today": {
-        "nl": "{org}: breng het toestel vandaag terug. {link} Vragen: {phone}",
-        "fr": "{org}: merci de rendre l'appareil aujourd'hui. {link} Tel {phone}",
-        "en": "{org}: please return the device today. {link} Call {phone}",
-        "ar": "{org}: يرجى إرجاع الجهاز اليوم. {link} للاستفسار: {phone}",
-    },
-    "loan_reminder.late": {
-        "nl": "{org}: het toestel moest terug op {date}. {link} Bel {phone}",
-        "fr": "{org}: l'appareil devait revenir le {date}. {link} Tel {phone}",
-        "en": "{org}: the device was due back on {date}. {link} Call {phone}",
-        "ar": "{org}: كان موعد إرجاع الجهاز {date}. {link} اتصل بنا: {phone}",
-    },
-    "waitlist_offer": {
-        "nl": "{org}: er is een {device} klaar voor u. Kom het ophalen voor {date}. Bel {phone}",
-        "fr": "{org}: un {device} est disponible pour vous. Venez le chercher avant le {date}. {phone}",
-        "en": "{org}: a {device} is ready for you. Please collect it by {date}. Call {phone}",
-        "ar": "{org}: {device} جاهز لك. يرجى استلامه قبل {date}. اتصل {phone}",
-    },
-    "code_delivery": {
-        "nl": "{org}: uw code voor {programme}: {code}. Deel hem met niemand. Vragen? {phone}",
-        "fr": "{org}: votre code pour {programme}: {code}. Ne le donnez à personne. {phone}",
-        "en": "{org}: your code for {programme}: {code}. Do not share it. Questions? {phone}",
-        "ar": "{org}: رمزك لـ {programme}: {code}. لا تشاركه مع أحد. {phone}",
-    },
-    "loan_confirmation": {
-        "nl": "{org}: u leent een toestel tot {date}. Leenkaart: {link} {phone}",
-        "fr": "{org}: appareil à rendre le {date}. Votre carte: {link} {phone}",
-        "en": "{org}: device on loan until {date}. Loan card: {link} {phone}",
-        "ar": "{org}: استعرت جهازًا حتى {date}. بطاقة الإعارة: {link} {phone}",
-    },
+_WORDINGS = {
+    "loan_reminder.before": pgettext_lazy("sms", "{org}: please return the device on {date}. {link} Call {phone}"),
+    "loan_reminder.today": pgettext_lazy("sms", "{org}: please return the device today. {link} Call {phone}"),
+    "loan_reminder.late": pgettext_lazy("sms", "{org}: the device was due back on {date}. {link} Call {phone}"),
+    "waitlist_offer": pgettext_lazy(
+        "sms", "{org}: a {device} is ready for you. Please collect it by {date}. Call {phone}"
+    ),
+    "code_delivery": pgettext_lazy(
+        "sms", "{org}: your code for {programme}: {code}. Do not share it. Questions? {phone}"
+    ),
+    "loan_confirmation": pgettext_lazy("sms", "{org}: device on loan until {date}. Loan card: {link} {phone}"),
 }
 
 TEMPLATES = ("loan_reminder", "waitlist_offer", "code_delivery", "loan_confirmation")
 
-DEFAULT_DEVICE_WORD = {"nl": "toestel", "fr": "appareil", "en": "device", "ar": "جهاز"}
+DEFAULT_DEVICE_WORD = pgettext_lazy("sms", "device")
 
-_WEEKDAYS = {
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "ar": ("الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
-}
+_WEEKDAYS = (
+    pgettext_lazy("sms weekday", "Mon"),
+    pgettext_lazy("sms weekday", "Tue"),
+    pgettext_lazy("sms weekday", "Wed"),
+    pgettext_lazy("sms weekday", "Thu"),
+    pgettext_lazy("sms weekday", "Fri"),
+    pgettext_lazy("sms weekday", "Sat"),
+    pgettext_lazy("sms weekday", "Sun"),
+)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _in(language: str, text) -> str:
+    with translation.override(language):
+        return str(text)
+
+
+class _Wordings(Mapping):
+    """TEXTS[key][language]: each wording as the catalogues give it in each supported language (read-only)."""
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        return {language: _in(language, _WORDINGS[key]) for language in SUPPORTED_LANGUAGES}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WORDINGS)
+
+    def __len__(self) -> int:
+        return len(_WORDINGS)
+
+
+TEXTS = _Wordings()
 
 
 def format_date(value: datetime.date, language: str) -> str:
     """A short local date: 'do 3/12', 'jeu. 3/12', 'Thu 3 Dec', 'الخميس 3/12'."""
-    weekday = _WEEKDAYS[language][value.weekday()]
+    weekday = _in(language, _WEEKDAYS[value.weekday()])
     if language == "en":
         return f"{weekday} {value.day} {_MONTHS_EN[value.month - 1]}"
     return f"{weekday} {value.day}/{value.month}"
@@ -89,10 +93,10 @@ def render(template: str, language: str, *, org: str, phone: str, context: dict)
         raise ValueError(f"unknown SMS template {template!r}; known: {', '.join(TEMPLATES)}")
     if language not in SUPPORTED_LANGUAGES:
         language = FALLBACK_LANGUAGE
-    values = {"device": DEFAULT_DEVICE_WORD[language], **context, "org": org, "phone": phone}
+    values = {"device": _in(language, DEFAULT_DEVICE_WORD), **context, "org": org, "phone": phone}
     for name, value in list(values.items()):
         if isinstance(value, datetime.datetime):
             values[name] = format_date(value.date(), language)
         elif isinstance(value, datetime.date):
             values[name] = format_date(value, language)
-    return TEXTS[text_key(template, context)][language].format(**values).strip()
+    return _in(language, _WORDINGS[text_key(template, context)]).format(**values).strip()
