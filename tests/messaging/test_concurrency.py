@@ -20,6 +20,9 @@ from tests.factories import OrganizationFactory, ParticipantFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
+# The due date the confirmations name: relative to today, so no run date changes what is sent.
+_IN_A_WEEK = datetime.date.today() + datetime.timedelta(days=7)
+
 
 @pytest.fixture(autouse=True)
 def _no_immediate_send():
@@ -36,7 +39,7 @@ def test_racing_senders_send_each_message_exactly_once():
             organization=organization,
             participant=participant,
             template="loan_confirmation",
-            context={"date": datetime.date(2026, 12, 3), "link": "https://x.test/l/t"},
+            context={"date": _IN_A_WEEK, "link": "https://x.test/l/t"},
             idempotency_key=f"race:{n}",
         )
     sent: list[str] = []
@@ -87,7 +90,7 @@ def test_concurrent_queueing_with_one_key_stores_one_message():
                 organization=organization,
                 participant=participant,
                 template="loan_confirmation",
-                context={"date": datetime.date(2026, 12, 3), "link": "https://x.test/l/t"},
+                context={"date": _IN_A_WEEK, "link": "https://x.test/l/t"},
                 idempotency_key="same-key",
             )
             ids.append(message.pk)
