@@ -204,6 +204,8 @@ PARTICIPANT_LANGUAGES = [
 LOCALE_PATHS: list = [BASE_DIR / "core" / "locale"]  # core is no app; each app keeps its own in <app>/locale
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# English dates as Brussels writes them (backend/formats/en): 29/01/2027, 16:00; nl, fr and ar keep Django's.
+FORMAT_MODULE_PATH = ["backend.formats"]
 USE_TZ = True
 
 PHONENUMBER_DEFAULT_REGION = "BE"
@@ -330,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},
     "sms-reminders": {"task": "messaging.tasks.sms_reminders_task", "schedule": 120.0},
     "reports-monthly": {"task": "reports.tasks.report_subscriptions_send_task", "schedule": crontab(hour=7, minute=0)},
+    "organizations-public-holidays": {
+        "task": "organizations.public_holidays_fill",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
     "privacy-retention": {
         "task": "privacy.tasks.participants_anonymise_due_task",
         "schedule": crontab(hour=3, minute=30),

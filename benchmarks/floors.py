@@ -96,7 +96,7 @@ def public_loan(request: HttpRequest, token: str) -> JsonResponse:
             "organization__name",
             "organization__phone",
             "organization__address",
-            "organization__opening_hours",
+            "organization__hours_note",
         )  # fmt: skip
         .first()
     )

@@ -20,6 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from organizations.calendar import opening_hours_text
+
 LETTER_LANGUAGES = ("nl", "fr", "en", "ar")
 RTL_LANGUAGES = ("ar",)
 FALLBACK_LANGUAGE = "fr"
@@ -87,7 +89,7 @@ def _blocks(code) -> list[tuple[str, str]]:
             % {
                 "organization": organization.name,
                 "phone": organization.phone.as_national if organization.phone else "-",
-                "hours": organization.opening_hours or "-",
+                "hours": opening_hours_text(organization) or "-",
             },
         ),
     ]

@@ -54,3 +54,11 @@ class PaymentKind(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     TRANSFER = "transfer", _("Bank transfer")
+
+
+class CallOutcome(models.TextChoices):
+    WILL_RETURN = "will_return", _("Reached: will bring it back")
+    NEEDS_TIME = "needs_time", _("Reached: needs more time")
+    NO_ANSWER = "no_answer", _("No answer: message left or not")
+    WRONG_NUMBER = "wrong_number", _("Wrong or unused number")
+    OTHER = "other", _("Other (see the note)")

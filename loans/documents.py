@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
 from core.qr import draw_qr
 from inventory.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
+from organizations.calendar import opening_hours_text
 
 from .choices import FeePeriod
 from .models import Loan
@@ -105,7 +106,11 @@ def _fee_text(loan: Loan) -> str:
 def _header(writer: _Writer, loan: Loan, title: str) -> None:
     organization = loan.organization
     writer.line(organization.name, size=14, bold=True)
-    details = [organization.address, str(organization.phone) if organization.phone else "", organization.opening_hours]
+    details = [
+        organization.address,
+        str(organization.phone) if organization.phone else "",
+        opening_hours_text(organization),
+    ]
     writer.line(" - ".join(d for d in details if d), size=9)
     writer.space(8)
     writer.line(title, size=16, bold=True)

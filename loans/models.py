@@ -13,7 +13,16 @@ from inventory.models import Device
 from organizations.models import Organization, Participant, RevealLog, _choices_check
 from organizations.tenancy import SameOrganizationModel
 
-from .choices import FeePeriod, LoanStatus, PaymentKind, PaymentMethod, PeriodKind, RenewalMode, WaitlistStatus
+from .choices import (
+    CallOutcome,
+    FeePeriod,
+    LoanStatus,
+    PaymentKind,
+    PaymentMethod,
+    PeriodKind,
+    RenewalMode,
+    WaitlistStatus,
+)
 
 
 def default_reminder_offsets() -> list[int]:
@@ -54,6 +63,12 @@ class LoanPolicy(models.Model):
         _("follow-up after days overdue"), default=14, help_text=_("Then staff get a task to call or visit.")
     )
     agreement_required = models.BooleanField(_("signed agreement required"), default=True)
+    max_open_loans_per_person = models.PositiveSmallIntegerField(
+        _("open loans per person (at most)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit. 1: one course tablet each."),
+    )
     wipe_on_return = models.BooleanField(_("wipe returned devices"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -103,6 +118,66 @@ class Cohort(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CohortMember(SameOrganizationModel, models.Model):
+    """A participant of a course: the group checkout lists them."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="cohort_members", verbose_name=_("organisation")
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members", verbose_name=_("course"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="cohort_memberships", verbose_name=_("participant")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("course participant")
+        verbose_name_plural = _("course participants")
+        constraints = [models.UniqueConstraint(fields=["cohort", "participant"], name="cohortmember_unique")]
+
+    def __str__(self):
+        return f"{self.participant} in {self.cohort}"
+
+
+class CohortReservation(SameOrganizationModel, models.Model):
+    """Devices of a kind held for a course from its start date: other checkouts may not eat into the hold."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="cohort_reservations", verbose_name=_("organisation")
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="reservations", verbose_name=_("course"))
+    device_kind = models.CharField(_("device kind"), max_length=20, choices=DeviceKind.choices)
+    quantity = models.PositiveSmallIntegerField(_("how many"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reserved by"),
+    )
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("devices held for a course")
+        verbose_name_plural = _("devices held for courses")
+        constraints = [
+            _choices_check("device_kind", DeviceKind.choices),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cohortreservation_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["cohort", "device_kind"],
+                condition=Q(released_at__isnull=True),
+                name="cohortreservation_one_open_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.get_device_kind_display()} for {self.cohort}"
 
 
 class DatePlusDays(Func):
@@ -192,6 +267,8 @@ class Loan(SameOrganizationModel, models.Model):
     note = models.TextField(_("note"), blank=True)
     agreement_required = models.BooleanField(_("signed agreement required"), default=False)
     agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
+    # The participant's signature drawn on the tablet (PNG), printed on the agreement; empty when signed on paper.
+    agreement_signature = models.BinaryField(_("signature"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["overdue_after"])  # derived from due_on and grace_days
@@ -416,6 +493,37 @@ class Payment(SameOrganizationModel, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} EUR (loan #{self.loan_id})"
+
+
+class LoanCall(SameOrganizationModel, models.Model):
+    """A call (or visit) about an open loan, usually an overdue one: what came of it and when to try again."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="loan_calls", verbose_name=_("organisation")
+    )
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="calls", verbose_name=_("loan"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    next_on = models.DateField(_("next step on"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("call about a loan")
+        verbose_name_plural = _("calls about loans")
+        constraints = [_choices_check("outcome", CallOutcome.choices)]
+        indexes = [models.Index(fields=["loan", "at"], name="loancall_loan_at")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} (loan #{self.loan_id})"
 
 
 class CardRevealLog(RevealLog):

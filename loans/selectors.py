@@ -10,6 +10,7 @@ from django.db.models.sql import Query
 from django.utils import translation
 
 from core.db import load_timestamps_in_c
+from organizations.calendar import opening_hours_text
 from organizations.models import Participant
 from organizations.selectors import scope_to_user, user_organization_ids
 
@@ -49,7 +50,9 @@ def loan_by_public_token(token: str) -> Loan | None:
         return None
     return (
         Loan.objects.select_related("organization", "participant")
-        .prefetch_related(Prefetch("items", queryset=LoanItem.objects.select_related("device").order_by("id")))
+        .prefetch_related(
+            Prefetch("items", queryset=LoanItem.objects.select_related("device").order_by("id")), "organization__hours"
+        )
         .filter(public_token=token, token_revoked_at__isnull=True)
         .first()
     )
@@ -76,6 +79,7 @@ def loan_public_payload(loan: Loan) -> dict:
             for item in loan.items.all()
         ]
         status_label = str(loan.get_status_display())
+        hours = opening_hours_text(organization)
     from connectivity.selectors import public_items_for_participant
 
     return {
@@ -93,7 +97,7 @@ def loan_public_payload(loan: Loan) -> dict:
             "name": organization.name,
             "phone": str(organization.phone) if organization.phone else "",
             "address": organization.address,
-            "opening_hours": organization.opening_hours,
+            "opening_hours": hours,
         },
     }
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_base import ScopedChoicesMixin, ScopedInline, TenantAdmin
-from .models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
+from .calendar import public_holidays_fill
+from .models import Closure, Funder, Grant, Invitation, Membership, OpeningHours, Organization, Participant, StaffTask
 from .permissions import Action, can, organization_ids_allowing
 from .selectors import user_funder_ids, user_roles
 
@@ -28,11 +30,31 @@ class MembershipInline(ScopedInline):
         return [] if request.user.is_superuser else ["user"]
 
 
+class OpeningHoursInline(ScopedInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(ScopedInline):
+    model = Closure
+    extra = 0
+    fields = ["starts_on", "ends_on", "kind", "reason"]
+
+    def get_queryset(self, request):  # what is still to come: past closures change nothing
+        return super().get_queryset(request).filter(ends_on__gte=timezone.localdate())
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TenantAdmin):
-    list_display = ["name", "short_code", "phone", "opening_hours", "created_at"]
+    list_display = ["name", "short_code", "phone", "created_at"]
     search_fields = ["name", "short_code"]
-    inlines = [MembershipInline]
+    inlines = [OpeningHoursInline, ClosureInline, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new organisation starts with this year's and next year's public holidays
+            today = timezone.localdate()
+            public_holidays_fill(organization=obj, years=[today.year, today.year + 1])
 
     def _org_id(self, obj):
         return obj.id

@@ -35,4 +35,20 @@ class StaffTaskKind(models.TextChoices):
     LOAN_FOLLOW_UP = "loan_follow_up", _("Follow up an overdue loan (call or visit)")
     CODE_RECHECK = "code_recheck", _("Re-check eligibility for an internet code")
     MESSAGE_REVIEW = "message_review", _("Check whether an SMS went out")
+    RENEWAL_REQUEST = "renewal_request", _("Answer a renewal asked on the loan card")
     OTHER = "other", _("Other")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ClosureKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    OWN = "own", _("Closed (own dates)")

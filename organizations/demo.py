@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from .calendar import public_holidays_fill
 from .choices import AgeBand, FunderKind, Gender, Role
-from .models import Funder, Grant, Membership, Organization, Participant
+from .models import Funder, Grant, Membership, OpeningHours, Organization, Participant
 
 ORGANIZATIONS = [
     {
@@ -15,7 +16,8 @@ ORGANIZATIONS = [
         "short_code": "DT",
         "address": "Kasteleinsstraat 10, 1050 Elsene",
         "phone": "+3226400000",
-        "opening_hours": "Mon-Fri 9:30-16:00",
+        "hours": [((0, 1, 2, 3, 4), "09:30", "16:00")],
+        "hours_note": "",
         "languages": "nl,fr",
         "sms_sender_name": "DenTeirling",
         "logins": [("demo-dt-admin", Role.ADMIN), ("demo-dt-staff", Role.STAFF), ("demo-dt-volunteer", Role.VOLUNTEER)],
@@ -32,7 +34,8 @@ ORGANIZATIONS = [
         "short_code": "DS",
         "address": "Rue Josaphat 200, 1030 Schaerbeek",
         "phone": "+3222150000",
-        "opening_hours": "Mon, Tue, Thu 9:00-17:00; coffee group Wed 10:00",
+        "hours": [((0, 1, 3), "09:00", "17:00"), ((2,), "10:00", "12:00")],
+        "hours_note": "",
         "languages": "nl,fr,ar",
         "sms_sender_name": "DeSchakel",
         "logins": [("demo-ds-admin", Role.ADMIN), ("demo-ds-staff", Role.STAFF)],
@@ -49,7 +52,8 @@ ORGANIZATIONS = [
         "short_code": "LB",
         "address": "Pletinckxstraat 19, 1000 Brussel",
         "phone": "+3225110000",
-        "opening_hours": "Mon-Thu 9:00-16:00",
+        "hours": [((0, 1, 2, 3), "09:00", "16:00")],
+        "hours_note": "",
         "languages": "nl,fr,en",
         "sms_sender_name": "Ligo",
         "logins": [("demo-lb-admin", Role.ADMIN), ("demo-lb-staff", Role.STAFF)],
@@ -72,11 +76,23 @@ def load(context: dict) -> None:
             short_code=spec["short_code"],
             address=spec["address"],
             phone=spec["phone"],
-            opening_hours=spec["opening_hours"],
+            hours_note=spec["hours_note"],
             languages=spec["languages"],
             sms_sender_name=spec["sms_sender_name"],
         )
         organizations[spec["key"]] = org
+        OpeningHours.objects.bulk_create(
+            OpeningHours(
+                organization=org,
+                weekday=day,
+                opens=datetime.time.fromisoformat(opens),
+                closes=datetime.time.fromisoformat(closes),
+            )
+            for days, opens, closes in spec["hours"]
+            for day in days
+        )
+        today = datetime.date.today()
+        public_holidays_fill(organization=org, years=[today.year, today.year + 1])
         for username, role in spec["logins"]:
             user = User.objects.create_user(username=username, password=password, is_staff=True)
             Membership.objects.create(user=user, organization=org, role=role)

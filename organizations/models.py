@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from .choices import AgeBand, FunderKind, Gender, Role, StaffTaskKind
+from .choices import AgeBand, ClosureKind, FunderKind, Gender, Role, StaffTaskKind, Weekday
 from .tenancy import SameOrganizationModel
 
 
@@ -34,8 +34,14 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    opening_hours = models.CharField(
-        _("opening hours"), max_length=255, blank=True, help_text=_("In plain words, e.g. Mon-Fri 9:00-16:00.")
+    hours_note = models.CharField(
+        _("note on opening hours"),
+        max_length=255,
+        blank=True,
+        help_text=_("Only what the weekly hours cannot say, e.g. coffee group on Wednesday at 10:00."),
+    )
+    public_holidays_until = models.PositiveSmallIntegerField(
+        _("public holidays filled in until"), null=True, blank=True, editable=False
     )
     languages = models.CharField(
         _("languages spoken"), max_length=60, blank=True, help_text=_("Comma-separated codes, e.g. nl,fr,en.")
@@ -57,6 +63,59 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening period of a weekday: Monday 9:00-12:00 and 13:00-16:00 are two rows."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="hours", verbose_name=_("organisation")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            _choices_check("weekday", Weekday.choices),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="openinghours_closes_after_opens"),
+            models.UniqueConstraint(fields=["organization", "weekday", "opens"], name="openinghours_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """Days the organisation is closed: a public holiday (pre-filled) or its own dates, one day or a period."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="closures", verbose_name=_("organisation")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (included)"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ClosureKind.choices, default=ClosureKind.OWN)
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("closed days")
+        verbose_name_plural = _("closed days")
+        constraints = [
+            _choices_check("kind", ClosureKind.choices),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="closure_period_valid"),
+            # Pre-filling the public holidays twice adds nothing.
+            models.UniqueConstraint(
+                fields=["organization", "starts_on"], condition=Q(kind="holiday"), name="closure_one_holiday_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "ends_on"], name="closure_org_ends")]
+
+    def __str__(self):
+        return f"{self.starts_on}-{self.ends_on} {self.reason}"
 
 
 class Membership(models.Model):

@@ -48,9 +48,10 @@ def scope_to_user(queryset: QuerySet, user, *, field: str = "organization") -> Q
 
 
 def organizations_for_user(user) -> QuerySet[Organization]:
+    organizations = Organization.objects.prefetch_related("hours")
     if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(id__in=list(user_roles(user)))
+        return organizations
+    return organizations.filter(id__in=list(user_roles(user)))
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -83,3 +84,9 @@ def staff_tasks_for_user(user) -> QuerySet[StaffTask]:
 def invitations_for_user(user) -> QuerySet:
     """Invitations of the user's organisations (the views let only their administrators read them)."""
     return scope_to_user(Invitation.objects.select_related("organization", "invited_by", "accepted_by"), user)
+
+
+def closures_for_user(user) -> QuerySet:
+    from .models import Closure
+
+    return scope_to_user(Closure.objects.all(), user)

@@ -6,6 +6,12 @@ app prints finds its Arabic here. A test checks that every label the export prin
 from django.utils.translation import gettext_noop
 
 LABELS = [
+    gettext_noop("Answer a renewal asked on the loan card"),
+    gettext_noop("Reached: will bring it back"),
+    gettext_noop("Reached: needs more time"),
+    gettext_noop("No answer: message left or not"),
+    gettext_noop("Wrong or unused number"),
+    gettext_noop("Other (see the note)"),
     gettext_noop("Under 18"),
     gettext_noop("18 to 29"),
     gettext_noop("30 to 44"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from connectivity.choices import CodeStatus, DigichequeStatus, EligibilityBasis
 from connectivity.letters import blocks_pdf, letter_language
 from inventory.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
-from loans.choices import LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
+from loans.choices import CallOutcome, LoanStatus, PaymentKind, PaymentMethod, ReturnCondition, WaitlistStatus
 from messaging.choices import MessageStatus, OptOutChannel
 from organizations.choices import AgeBand, Gender, StaffTaskKind
 
@@ -24,6 +24,7 @@ SECTIONS = [
     ("loans", gettext_lazy("Your loans")),
     ("payments", gettext_lazy("Your payments")),
     ("waiting_list", gettext_lazy("Waiting list")),
+    ("courses", gettext_lazy("Your courses")),
     ("internet_codes", gettext_lazy("Your internet codes")),
     ("digicheques", gettext_lazy("Your digicheques")),
     ("messages", gettext_lazy("SMS we sent you")),
@@ -123,6 +124,7 @@ CHOICES = {
     ("digicheques", "status"): DigichequeStatus,
     ("messages", "status"): MessageStatus,
     ("staff_tasks", "kind"): StaffTaskKind,
+    ("loans", "outcome"): CallOutcome,  # a loan's calls
 }
 
 

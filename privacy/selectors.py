@@ -11,7 +11,7 @@ from django.utils import timezone
 from connectivity.choices import CODE_HELD_STATUSES, DigichequeStatus
 from connectivity.models import Digicheque, EligibilityCode
 from loans.choices import LoanStatus, WaitlistStatus
-from loans.models import Loan, LoanItem, Payment, WaitlistEntry
+from loans.models import CohortMember, Loan, LoanItem, Payment, WaitlistEntry
 from messaging.models import OutboundMessage, SmsOptOut
 from organizations.models import Organization, Participant, StaffTask
 from organizations.permissions import Action, can
@@ -159,7 +159,7 @@ def participant_export(participant: Participant) -> dict:
     loans = (
         Loan.objects.filter(participant=participant)
         .select_related("policy", "cohort", "checked_out_by", "checked_in_by")
-        .prefetch_related("items__device")
+        .prefetch_related("items__device", "calls")
         .order_by("started_on", "id")
     )
     payments = Payment.objects.filter(loan__participant=participant).order_by("received_on", "id")
@@ -226,8 +226,22 @@ def participant_export(participant: Participant) -> dict:
                     }
                     for item in loan.items.all()
                 ],
+                # What staff noted when they called about the loan.
+                "calls": [
+                    {"at": _iso(call.at), "outcome": call.outcome, "note": call.note, "next_on": _iso(call.next_on)}
+                    for call in loan.calls.all()
+                ],
             }
             for loan in loans
+        ],
+        "courses": [
+            {
+                "course": member.cohort.name,
+                "starts_on": _iso(member.cohort.starts_on),
+                "ends_on": _iso(member.cohort.ends_on),
+                "added_at": _iso(member.added_at),
+            }
+            for member in CohortMember.objects.filter(participant=participant).select_related("cohort")
         ],
         "payments": [
             {

@@ -30,7 +30,6 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     short_code = factory.Sequence(_short_code)
     phone = "+3222150000"
     address = "Rue de la Loi 1, 1000 Bruxelles"
-    opening_hours = "Mon-Fri 9:00-16:00"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

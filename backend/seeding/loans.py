@@ -22,7 +22,7 @@ def loans(seed: Seed) -> None:
         "max_renewals", "renewal_days", "renewal_mode", "renewals_count", "fee_amount", "fee_period",
         "deposit_amount", "grace_days", "reminder_offsets", "follow_up_after_days", "wipe_on_return",
         "public_token", "token_revoked_at", "checked_out_by", "checked_in_by", "note", "agreement_required",
-        "agreement_signed_at", "created_at", "updated_at",
+        "agreement_signed_at", "agreement_signature", "created_at", "updated_at",
     ]  # fmt: skip
     item_names = [
         "id", "loan", "device", "accessories", "closed_at", "return_condition", "accessories_returned",
@@ -88,6 +88,7 @@ def loans(seed: Seed) -> None:
                     "",
                     True,
                     created,
+                    None,
                     created,
                     created,
                 )  # fmt: skip

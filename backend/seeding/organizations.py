@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from connectivity.models import CodeBatch, ConnectivityProgramme, Pack
 from inventory.models import Donor
 from loans.models import LoanPolicy
-from organizations.models import Funder, Grant, Membership, Organization
+from organizations.models import Funder, Grant, Membership, OpeningHours, Organization
 
 from .common import Seed, allocate, short_code
 
@@ -52,10 +52,14 @@ def small_tables(seed: Seed, options) -> None:
             short_code=short_code(i),
             address=f"Rue de la Scale {i + 1}, 1000 Brussel",
             phone="+3222150000",
-            opening_hours="Mon-Fri 9:00-16:00",
             languages="nl,fr,en",
         )
         for i in range(count)
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(organization=org, weekday=day, opens=datetime.time(9), closes=datetime.time(16))
+        for org in seed.orgs
+        for day in range(5)
     )
     password = make_password(None)  # unusable: the benchmarks use API tokens
     users = get_user_model().objects.bulk_create(

@@ -19,6 +19,7 @@ from inventory.texts import device_label
 from loans.choices import LoanStatus, RenewalMode
 from loans.selectors import loan_by_public_token, loan_public_payload
 from loans.services import today
+from organizations.calendar import opening_hours_text
 
 from ..languages import CARD_LANGUAGES, LANGUAGE_COOKIE, RTL_LANGUAGES, card_language
 from ..services import card_renewal_request
@@ -87,6 +88,7 @@ def _card_context(loan, language: str) -> dict:
             {"label": device_label(item["kind"]), "asset_tag": item["asset_tag"], "returned": item["returned"]}
             for item in payload["items"]
         ]
+        organization = {**payload["organization"], "opening_hours": opening_hours_text(loan.organization)}
     return {
         "card": payload,
         "loan": loan,
@@ -99,7 +101,7 @@ def _card_context(loan, language: str) -> dict:
         # The payload already holds the participant's codes and digicheques (connectivity's public items).
         "codes": payload.get("codes", []),
         "digicheques": [c for c in payload.get("digicheques", []) if c["status"] == "issued"],
-        "organization": payload["organization"],
+        "organization": organization,
     }
 
 

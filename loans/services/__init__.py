@@ -11,15 +11,15 @@ from .checkout import (
     _check_kit_kinds,
     _close_items,
     _device_not_available,
-    _due_date,
     _finish,
     loan_checkout,
+    loan_due_date,
     loan_give,
     loan_mark_lost,
     loan_return,
 )
 from .payments import payment_record, payment_refund
-from .renewals import cohort_move_end, loan_follow_ups_ensure, loan_renew, renewals_left
+from .renewals import cohort_move_end, loan_follow_ups_ensure, loan_renew, renewal_due_on, renewals_left
 from .waitlist import (
     _device_word,
     waitlist_add,
@@ -36,7 +36,6 @@ __all__ = [
     "_close_items",
     "_device_not_available",
     "_device_word",
-    "_due_date",
     "_finish",
     "_loan_sms_context",
     "_lock_open_loan",
@@ -46,6 +45,7 @@ __all__ = [
     "cohort_move_end",
     "loan_agreement_sign",
     "loan_checkout",
+    "loan_due_date",
     "loan_follow_ups_ensure",
     "loan_give",
     "loan_mark_lost",
@@ -55,6 +55,7 @@ __all__ = [
     "loan_token_rotate",
     "payment_record",
     "payment_refund",
+    "renewal_due_on",
     "renewals_left",
     "today",
     "waitlist_add",

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.models import Device
 from inventory.services import device_move
+from organizations.calendar import next_opening_day
 from organizations.models import Organization, Participant
 from organizations.services import participant_lock_if_active
 
@@ -31,7 +32,9 @@ logger = logging.getLogger(__name__)
 # --- checkout ---------------------------------------------------------------------------------------
 
 
-def _due_date(*, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime.date | None) -> datetime.date:
+def loan_due_date(*, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime.date | None) -> datetime.date:
+    """The date typed at the desk as it is; a computed one (the policy's days, the course's end) moves to
+    the organisation's next opening day, so no participant is told to come back when the door is shut."""
     start = today()
     if due_on is not None:
         if due_on < start:
@@ -42,8 +45,8 @@ def _due_date(*, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime.dat
             raise _bad_input("cohort", _("This policy lends until a course ends: choose the course."))
         if cohort.ends_on < start:
             raise _bad_input("cohort", _("This course has already ended."))
-        return cohort.ends_on
-    return start + datetime.timedelta(days=policy.period_days or 0)
+        return next_opening_day(policy.organization_id, cohort.ends_on)
+    return next_opening_day(policy.organization_id, start + datetime.timedelta(days=policy.period_days or 0))
 
 
 @transaction.atomic
@@ -94,7 +97,7 @@ def loan_checkout(
         # The rule: under such a policy a device leaves only with the agreement signed at the counter.
         message = _("This policy requires the signed agreement: tick that the participant signed it.")
         raise DomainError("agreement_required", message, fields={"agreement_signed": [message]}, status_code=400)
-    due = _due_date(policy=policy, cohort=cohort, due_on=due_on)
+    due = loan_due_date(policy=policy, cohort=cohort, due_on=due_on)
 
     held = (
         WaitlistEntry.objects.filter(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from organizations.calendar import next_opening_day
 from organizations.choices import StaffTaskKind
 
 from ..models import Cohort, Loan, WaitlistEntry
@@ -16,6 +17,14 @@ from ._common import _bad_input, _lock_open_loan, today
 
 def renewals_left(loan: Loan) -> int:
     return max(loan.max_renewals - loan.renewals_count, 0)
+
+
+def renewal_due_on(loan: Loan) -> datetime.date:
+    """The due date a renewal gives: the renewal length from the due date (or today, when later), moved to
+    the next opening day. The desk shows it before staff confirm."""
+    return next_opening_day(
+        loan.organization_id, max(loan.due_on, today()) + datetime.timedelta(days=loan.renewal_days or 0)
+    )
 
 
 @transaction.atomic
@@ -37,7 +46,7 @@ def loan_renew(*, loan: Loan, by) -> Loan:
                 "waitlist_waiting", _("Someone is waiting for this kind of device, so this loan cannot be renewed.")
             )
     previous = loan.due_on
-    loan.due_on = max(loan.due_on, today()) + datetime.timedelta(days=loan.renewal_days)
+    loan.due_on = renewal_due_on(loan)
     loan.renewals_count += 1
     loan._change_reason = f"renewed: due {previous} -> {loan.due_on}"
     loan.save(update_fields=["due_on", "renewals_count", "updated_at"])
@@ -59,8 +68,9 @@ def cohort_move_end(*, cohort: Cohort, ends_on: datetime.date, by) -> Cohort:
     cohort.ends_on = ends_on
     cohort._change_reason = f"end moved {previous} -> {ends_on}"
     cohort.save()
+    due = next_opening_day(cohort.organization_id, ends_on)
     for loan in Loan.objects.open().filter(cohort=cohort).select_for_update():
-        new_due = max(ends_on, loan.started_on)
+        new_due = max(due, loan.started_on)
         if loan.due_on != new_due:
             loan._change_reason = f"course end moved: due {loan.due_on} -> {new_due}"
             loan.due_on = new_due

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.models import Device
+from organizations.calendar import next_opening_day
 from organizations.models import Organization, Participant
 from organizations.services import participant_lock_if_active
 
@@ -76,7 +77,9 @@ def waitlist_offer_next(*, device: Device, by=None) -> WaitlistEntry | None:
     entry.status = WaitlistStatus.OFFERED
     entry.offered_device = device
     entry.offered_at = timezone.now()
-    entry.offer_expires_on = today() + datetime.timedelta(days=entry.offer_days)
+    entry.offer_expires_on = next_opening_day(
+        entry.organization_id, today() + datetime.timedelta(days=entry.offer_days)
+    )
     try:
         with transaction.atomic():
             entry.save()

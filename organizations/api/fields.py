@@ -1,12 +1,15 @@
 """Serializer pieces that keep writes inside the caller's organisations."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Organization
 from ..permissions import Action, organization_ids_allowing
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class OrganizationField(serializers.PrimaryKeyRelatedField):
     """An organisation the requesting user may write to with `action`; others are 'does not exist'."""
 

@@ -1,17 +1,32 @@
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.api.fields import RelatedCharField
+from core.errors import DomainError
 
-from ..models import Funder, Grant, Invitation, Membership, Organization, Participant, StaffTask
+from .. import calendar
+from ..calendar import opening_hours_text
+from ..models import Closure, Funder, Grant, Invitation, Membership, OpeningHours, Organization, Participant, StaffTask
 from ..permissions import Action
 from ..services import PARTICIPANT_FIELDS
 from .fields import TenantSerializerMixin
 
 
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
+    """`hours` replaces the whole week when given; `opening_hours` is the week in words (read-only)."""
+
     phone = PhoneNumberField(required=False, allow_blank=True)
+    hours = OpeningHoursSerializer(many=True, required=False)
+    opening_hours = serializers.SerializerMethodField()
 
     class Meta:
         model = Organization
@@ -22,6 +37,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "address",
             "phone",
             "email",
+            "hours",
+            "hours_note",
             "opening_hours",
             "languages",
             "sms_sender_name",
@@ -36,6 +53,60 @@ class OrganizationSerializer(serializers.ModelSerializer):
         if value not in zoneinfo.available_timezones():
             raise serializers.ValidationError(_("Unknown time zone."))
         return value
+
+    def get_opening_hours(self, organization) -> str:
+        return opening_hours_text(organization)
+
+    def validate_hours(self, periods):
+        try:
+            calendar.opening_hours_validate(periods)
+        except DomainError as error:
+            raise serializers.ValidationError(error.fields["hours"]) from error
+        return periods
+
+    def update(self, instance, validated_data):
+        periods = validated_data.pop("hours", None)
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            if periods is not None:
+                calendar.opening_hours_set(organization=instance, periods=periods)
+        return instance
+
+    def create(self, validated_data):
+        periods = validated_data.pop("hours", None)
+        with transaction.atomic():
+            instance = super().create(validated_data)
+            if periods:
+                calendar.opening_hours_set(organization=instance, periods=periods)
+            today = timezone.localdate()
+            calendar.public_holidays_fill(organization=instance, years=[today.year, today.year + 1])
+        return instance
+
+
+class ClosureSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    organization_action = Action.VIEW  # a member's own organisation; the view then wants an administrator (403)
+
+    class Meta:
+        model = Closure
+        fields = ["id", "organization", "starts_on", "ends_on", "kind", "reason"]
+        read_only_fields = ["kind"]
+        # The one unique constraint holds for pre-filled holidays only, which the API never writes.
+        validators = []
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        try:
+            calendar.closure_validate(starts_on=starts_on, ends_on=ends_on)
+        except DomainError as error:
+            raise serializers.ValidationError(error.fields) from error
+        return attrs
+
+
+class PublicHolidaysSerializer(TenantSerializerMixin, serializers.Serializer):
+    organization_action = Action.VIEW
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
 class MembershipSerializer(TenantSerializerMixin, serializers.ModelSerializer):

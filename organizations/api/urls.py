@@ -8,6 +8,7 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("invitations", views.InvitationViewSet, basename="invitation")
 router.register("funders", views.FunderViewSet, basename="funder")
 router.register("grants", views.GrantViewSet, basename="grant")
+router.register("closures", views.ClosureViewSet, basename="closure")
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("staff-tasks", views.StaffTaskViewSet, basename="stafftask")
 

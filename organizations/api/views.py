@@ -12,12 +12,14 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from core.errors import DomainError
 
-from .. import selectors, services
+from .. import calendar, selectors, services
+from ..choices import ClosureKind
 from ..filters import GrantFilter, MembershipFilter, ParticipantFilter, StaffTaskFilter
 from ..models import Invitation
 from ..permissions import Action, IsMember, IsMemberOrFunderReadOnly, is_object_route, organization_ids_allowing
 from .base import TenantModelViewSet, TenantViewSetMixin
 from .serializers import (
+    ClosureSerializer,
     FunderSerializer,
     GrantSerializer,
     InvitationAcceptedSerializer,
@@ -26,6 +28,7 @@ from .serializers import (
     MembershipSerializer,
     OrganizationSerializer,
     ParticipantSerializer,
+    PublicHolidaysSerializer,
     StaffTaskCompleteSerializer,
     StaffTaskSerializer,
 )
@@ -212,6 +215,39 @@ class GrantViewSet(TenantModelViewSet):
     filterset_class = GrantFilter
     search_fields = ["name", "reference", "funder__name"]
     ordering_fields = ["starts_on", "ends_on", "name", "amount"]
+
+
+class ClosureViewSet(TenantModelViewSet):
+    """Days an organisation is closed: its own dates and the public holidays pre-filled (`public-holidays/`).
+    Members read them; administrators add, change and remove them. Due dates move past them."""
+
+    serializer_class = ClosureSerializer
+    selector = selectors.closures_for_user
+    action_permissions = {
+        "create": Action.MANAGE,
+        "update": Action.MANAGE,
+        "partial_update": Action.MANAGE,
+        "destroy": Action.MANAGE,
+        "public_holidays": Action.MANAGE,
+    }
+    filterset_fields = ["organization", "kind"]
+    ordering_fields = ["starts_on"]
+
+    def perform_create(self, serializer):
+        self.check_create_permission(serializer.validated_data["organization"])
+        serializer.save(kind=ClosureKind.OWN)
+
+    @extend_schema(request=PublicHolidaysSerializer, responses={200: OpenApiResponse(description="{added: n}")})
+    @action(detail=False, methods=["post"], url_path="public-holidays")
+    def public_holidays(self, request):
+        serializer = PublicHolidaysSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        organization = serializer.validated_data["organization"]
+        self.check_create_permission(organization)
+        added = calendar.public_holidays_fill(
+            organization=organization, years=[serializer.validated_data["year"]], only_new=False
+        )
+        return Response({"added": added})
 
 
 class ParticipantViewSet(TenantModelViewSet):

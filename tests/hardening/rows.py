@@ -19,6 +19,7 @@ from messaging.choices import OptOutChannel
 from messaging.models import SmsOptOut
 from organizations import services as organization_services
 from organizations.choices import Role, StaffTaskKind
+from organizations.models import Closure
 from reports.models import ReportSubscription
 from tests.connectivity.factories import CodeBatchFactory, EligibilityCodeFactory, PackFactory, ProgrammeFactory
 from tests.factories import (
@@ -53,6 +54,8 @@ def _one_of_each(organization, user, number: int) -> None:
     )
     funder = FunderFactory(name=f"Funder {tag}")
     grant = GrantFactory(organization=organization, funder=funder, name=f"Grant {tag}")
+    closed = datetime.date(2030, 1, 1) + datetime.timedelta(days=number)
+    Closure.objects.create(organization=organization, starts_on=closed, ends_on=closed, reason=f"Closed {tag}")
 
     # inventory
     donor = DonorFactory(organization=organization, name=f"Donor {tag}")

@@ -1,5 +1,6 @@
 """The public loan card JSON, the agreement PDF and the overdue follow-up tasks."""
 
+import datetime
 import io
 import unicodedata
 
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 
 from loans import documents, services
 from loans.tasks import loans_daily_task
+from organizations.calendar import opening_hours_set
 from organizations.models import StaffTask
 
 from .conftest import backdate
@@ -16,7 +18,11 @@ from .conftest import backdate
 pytestmark = pytest.mark.django_db
 
 
-def test_the_public_card_shows_only_what_the_participant_needs(api, lend, device_a):
+def test_the_public_card_shows_only_what_the_participant_needs(api, lend, device_a, org_a):
+    opening_hours_set(
+        organization=org_a,
+        periods=[{"weekday": day, "opens": datetime.time(9), "closes": datetime.time(16)} for day in range(5)],
+    )
     loan = lend(devices=[device_a])
     response = api.as_user(None).get(f"/api/v1/public/loans/{loan.public_token}/")
     assert response.status_code == 200
@@ -26,7 +32,9 @@ def test_the_public_card_shows_only_what_the_participant_needs(api, lend, device
     assert [(i["kind"], i["asset_tag"], i["returned"]) for i in data["items"]] == [("laptop", "OA-0001", False)]
     assert data["due_on"] == loan.due_on.isoformat()
     assert data["renewals_left"] == 2 and data["status"] == "active"
-    assert data["organization"]["name"] == "Org A" and data["organization"]["opening_hours"]
+    # The week in the participant's words (Marc reads French), from the organisation's hours.
+    assert data["organization"]["name"] == "Org A"
+    assert data["organization"]["opening_hours"] == "lun–ven 09:00–16:00"
     assert "serial" not in str(data).lower() and "phone" not in str(data["items"])
 
 

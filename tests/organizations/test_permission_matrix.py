@@ -86,7 +86,7 @@ def _request(api, name, world, org_a):
         "organization-list": ("get", "/api/v1/organizations/", None),
         "organization-detail": ("get", f"/api/v1/organizations/{org_a.pk}/", None),
         "organization-create": ("post", "/api/v1/organizations/", {"name": "New VZW", "short_code": "NV"}),
-        "organization-update": ("patch", f"/api/v1/organizations/{org_a.pk}/", {"opening_hours": "Mon 9-12"}),
+        "organization-update": ("patch", f"/api/v1/organizations/{org_a.pk}/", {"hours_note": "Mon 9-12"}),
         "organization-delete": ("delete", f"/api/v1/organizations/{org_a.pk}/", None),
         "membership-list": ("get", "/api/v1/memberships/", None),
         "membership-detail": ("get", f"/api/v1/memberships/{world['membership'].pk}/", None),

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 EXPORTED = {
     "loans.Loan": "loans",
     "loans.WaitlistEntry": "waiting_list",
+    "loans.CohortMember": "courses",
     "connectivity.EligibilityCode": "internet_codes",
     "connectivity.Digicheque": "digicheques",
     "messaging.OutboundMessage": "messages",
