@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, labels, loans, participants, today
+from .desk import checkout, hours, labels, loans, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -33,5 +33,9 @@ urlpatterns = [
         name="participant-waitlist-cancel",
     ),
     path("desk/labels/", labels.labels, name="labels"),
+    path("desk/hours/", hours.hours, name="hours"),
+    path("desk/hours/closures/", hours.closure_add, name="closure-add"),
+    path("desk/hours/closures/<int:closure_id>/remove", hours.closure_remove, name="closure-remove"),
+    path("desk/hours/public-holidays/", hours.public_holidays, name="public-holidays"),
     path("funder/", funder.funder_home, name="funder"),
 ]
