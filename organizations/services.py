@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import ports
@@ -197,7 +197,7 @@ def _invitation_mail(*, invitation: Invitation, token: str) -> tuple[str, str]:
         "organization": invitation.organization.name,
         "role": invitation.get_role_display(),
         "url": invitation_accept_url(token),
-        "expires": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "expires": formats.date_format(timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT"),
     }
     return subject, body
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -127,7 +128,7 @@ def participant_waitlist_add(request: HttpRequest, participant_id: int) -> HttpR
                     % {
                         "tag": entry.offered_device.asset_tag,
                         "name": participant.display_name,
-                        "date": entry.offer_expires_on.strftime("%d/%m/%Y"),
+                        "date": formats.date_format(entry.offer_expires_on, "SHORT_DATE_FORMAT"),
                     },
                 )
             else:

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -96,7 +97,7 @@ def loan_follow_ups_ensure(*, on: datetime.date | None = None) -> int:
         title = _("Call or visit %(name)s: loan #%(id)s was due on %(due)s") % {
             "name": loan.participant.display_name,
             "id": loan.id,
-            "due": loan.due_on.isoformat(),
+            "due": formats.date_format(loan.due_on, "SHORT_DATE_FORMAT"),
         }
         staff_task_ensure(
             organization=loan.organization,
