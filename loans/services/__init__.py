@@ -6,6 +6,13 @@ The package re-exports every name of its modules, so `from loans import services
 from core.errors import DomainError
 
 from ._common import _bad_input, _loan_sms_context, _lock_open_loan, _not_found, _sms_on_commit, today
+from .calls import (
+    loan_call_record,
+    renewal_refused_return_on,
+    renewal_request_approve,
+    renewal_request_key,
+    renewal_request_refuse,
+)
 from .cards import card_reveal_record, loan_agreement_sign, loan_token_revoke, loan_token_rotate
 from .checkout import (
     _check_kit_kinds,
@@ -17,6 +24,21 @@ from .checkout import (
     loan_give,
     loan_mark_lost,
     loan_return,
+)
+from .cohorts import (
+    GroupError,
+    GroupRow,
+    cohort_checkout,
+    cohort_holds_check,
+    cohort_member_add,
+    cohort_member_remove,
+    cohort_open_loans,
+    cohort_reservation_create,
+    cohort_reservation_release,
+    cohort_return,
+    loan_cap_check,
+    open_reservations,
+    reservation_needs,
 )
 from .payments import payment_record, payment_refund
 from .renewals import cohort_move_end, loan_follow_ups_ensure, loan_renew, renewal_due_on, renewals_left
@@ -30,6 +52,24 @@ from .waitlist import (
 )
 
 __all__ = [
+    "GroupError",
+    "GroupRow",
+    "cohort_checkout",
+    "cohort_holds_check",
+    "cohort_member_add",
+    "cohort_member_remove",
+    "cohort_open_loans",
+    "cohort_reservation_create",
+    "cohort_reservation_release",
+    "cohort_return",
+    "loan_cap_check",
+    "open_reservations",
+    "reservation_needs",
+    "renewal_request_refuse",
+    "renewal_request_key",
+    "renewal_request_approve",
+    "renewal_refused_return_on",
+    "loan_call_record",
     "DomainError",
     "_bad_input",
     "_check_kit_kinds",

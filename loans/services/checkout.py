@@ -24,6 +24,7 @@ from organizations.services import participant_lock_if_active
 from ..choices import KIT_EXTRA_KINDS, LoanStatus, PeriodKind, ReturnCondition, WaitlistStatus
 from ..models import Cohort, Loan, LoanItem, LoanPolicy, WaitlistEntry
 from ._common import _bad_input, _loan_sms_context, _lock_open_loan, _not_found, _sms_on_commit, today
+from .cohorts import cohort_holds_check, loan_cap_check
 from .waitlist import waitlist_offer_next
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def loan_checkout(
         message = _("This policy requires the signed agreement: tick that the participant signed it.")
         raise DomainError("agreement_required", message, fields={"agreement_signed": [message]}, status_code=400)
     due = loan_due_date(policy=policy, cohort=cohort, due_on=due_on)
+    loan_cap_check(participant=participant, policy=policy)  # under the participant's lock, taken above
 
     held = (
         WaitlistEntry.objects.filter(
@@ -152,6 +154,7 @@ def loan_checkout(
                 LoanItem.objects.create(loan=loan, device=device, accessories=accessories if index == 0 else "")
         except IntegrityError as error:  # another open loan holds it: the constraint caught what the UPDATE missed
             raise _device_not_available(device) from error
+    cohort_holds_check(organization=organization, devices=devices, cohort=cohort)  # counted after the claims
 
     WaitlistEntry.objects.pending().filter(participant=participant, device_kind__in={d.kind for d in devices}).update(
         status=WaitlistStatus.FULFILLED, loan=loan, closed_at=now
