@@ -2,41 +2,139 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from connectivity.selectors import codes_for_user, digicheques_for_user
 from inventory.models import Device
 from loans.choices import LoanStatus, WaitlistStatus
-from loans.models import Loan, WaitlistEntry
-from loans.selectors import loans_for_user, waitlist_for_user
-from loans.services import today
+from loans.models import Loan, LoanCall, WaitlistEntry
+from loans.selectors import loan_total_for_user, loans_for_user, waitlist_for_user
+from loans.services import renewal_request_key, today
+from messaging.models import OutboundMessage
 from messaging.selectors import messages_for_user
-from organizations.models import Grant, Participant
-from organizations.selectors import participants_for_user, staff_tasks_for_user, user_funder_ids
+from organizations.calendar import week
+from organizations.choices import StaffTaskKind
+from organizations.models import Grant, Participant, StaffTask
+from organizations.selectors import participants_for_user, scope_to_user, staff_tasks_for_user, user_funder_ids
 
 LIST_LIMIT = 100
 
 
-def desk_today(user, *, on: datetime.date | None = None) -> dict:
-    """What the counter needs this morning: due today, overdue (due date and grace days passed), open tasks,
-    waiting-list offers."""
+OVERDUE_PAGE_SIZE = 50
+
+
+def desk_today(user, *, on: datetime.date | None = None, page: int = 1) -> dict:
+    """What the counter needs this morning: due today, overdue (due date and grace days passed) a page at a time
+    with each loan's last SMS and last call, the loans to call again today, open tasks (a renewal request with
+    its loan and the date approving it gives), waiting-list offers.
+
+    A fixed number of queries however many loans are overdue (a test pins it): the overdue total comes from
+    the loan tallies, the page's loans through the open-overdue index, then one query each for the page's
+    latest SMS and call ids, those SMS, those calls."""
     on = on or today()
     open_loans = loans_for_user(user).filter(status=LoanStatus.ACTIVE)
+    overdue_total = loan_total_for_user(user, status=LoanStatus.ACTIVE, due_before=on)
+    pages = max(1, -(-overdue_total // OVERDUE_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * OVERDUE_PAGE_SIZE
+    overdue_loans = open_loans.filter(overdue_after__lt=on).order_by("overdue_after", "id")
+    overdue = list(overdue_loans[start : start + OVERDUE_PAGE_SIZE])
+    for loan in overdue:
+        loan.days_late = (on - loan.due_on).days  # counted from the due date; listed once the grace days passed
+    _with_last_sms_and_call(overdue)
+    tasks = list(
+        staff_tasks_for_user(user)
+        .filter(done_at__isnull=True, due_on__lte=on + datetime.timedelta(days=7))
+        .order_by("due_on", "id")[:LIST_LIMIT]
+    )
+    _with_renewal_loans(tasks, on=on)
     return {
         "today": on,
         "due_today": list(open_loans.filter(due_on=on).order_by("participant__display_name")[:LIST_LIMIT]),
-        "overdue": list(open_loans.filter(overdue_after__lt=on).order_by("overdue_after", "id")[:LIST_LIMIT]),
-        "tasks": list(
-            staff_tasks_for_user(user)
-            .filter(done_at__isnull=True, due_on__lte=on + datetime.timedelta(days=7))
-            .order_by("due_on", "id")[:LIST_LIMIT]
-        ),
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "overdue_page": page,
+        "overdue_pages": pages,
+        "to_call": desk_to_call(user, on=on),
+        "tasks": tasks,
         "offers": list(
             waitlist_for_user(user)
             .filter(status=WaitlistStatus.OFFERED)
             .order_by("offer_expires_on", "id")[:LIST_LIMIT]
         ),
     }
+
+
+def _with_last_sms_and_call(loans: list[Loan]) -> None:
+    """Set `last_sms` and `last_call` on each loan: three queries for the whole page, none per loan."""
+    for loan in loans:
+        loan.last_sms = loan.last_call = None
+    if not loans:
+        return
+    loan_type = ContentType.objects.get_for_model(Loan)
+    last_sms = (
+        OutboundMessage.objects.filter(content_type_id=loan_type.id, object_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
+    last_call = LoanCall.objects.filter(loan_id=OuterRef("pk")).order_by("-at", "-id").values("id")[:1]
+    latest = list(
+        Loan.objects.filter(pk__in=[loan.pk for loan in loans])
+        .annotate(sms_id=Subquery(last_sms), call_id=Subquery(last_call))
+        .values_list("pk", "sms_id", "call_id")
+    )
+    sms = OutboundMessage.objects.in_bulk([row[1] for row in latest if row[1]])
+    calls = LoanCall.objects.select_related("by").in_bulk([row[2] for row in latest if row[2]])
+    by_loan = {pk: (sms.get(sms_id), calls.get(call_id)) for pk, sms_id, call_id in latest}
+    for loan in loans:
+        loan.last_sms, loan.last_call = by_loan.get(loan.pk, (None, None))
+
+
+def _with_renewal_loans(tasks: list, *, on: datetime.date) -> None:
+    """Set `loan` (and `renews_to`, the due date approving gives) on each renewal request: one query for the
+    loans and the calendar read once per organisation, not per task."""
+    loan_type = ContentType.objects.get_for_model(Loan)
+    requests = [t for t in tasks if t.kind == StaffTaskKind.RENEWAL_REQUEST and t.content_type_id == loan_type.id]
+    for task in tasks:
+        task.loan = task.renews_to = None
+    if not requests:
+        return
+    loans = Loan.objects.select_related("participant").in_bulk([t.object_id for t in requests])
+    weeks = {}
+    for task in requests:
+        loan = loans.get(task.object_id)
+        if loan is None or loan.organization_id != task.organization_id:
+            continue
+        task.loan = loan
+        if loan.organization_id not in weeks:
+            weeks[loan.organization_id] = week(loan.organization_id, from_day=on)
+        if loan.renewal_days:  # renewal_due_on's rule, with the week read once
+            day = max(loan.due_on, on) + datetime.timedelta(days=loan.renewal_days)
+            task.renews_to = weeks[loan.organization_id].next_opening_day(day)
+
+
+def desk_to_call(user, *, on: datetime.date | None = None) -> list[LoanCall]:
+    """Open loans whose last call set a next step on or before `on`: the "to call today" list."""
+    on = on or today()
+    newer = LoanCall.objects.filter(loan_id=OuterRef("loan_id"), at__gt=OuterRef("at"))
+    return list(
+        scope_to_user(LoanCall.objects.select_related("loan__participant", "by"), user)
+        .filter(next_on__lte=on, loan__status=LoanStatus.ACTIVE)
+        .exclude(Exists(newer))
+        .order_by("next_on", "id")[:LIST_LIMIT]
+    )
+
+
+def card_renewal_pending(loan: Loan) -> StaffTask | None:
+    """The open request staff have not answered yet for this loan and due date (one query, by its key)."""
+    return StaffTask.objects.filter(
+        key=renewal_request_key(loan), kind=StaffTaskKind.RENEWAL_REQUEST, done_at__isnull=True
+    ).first()
+
+
+def desk_loan_calls(user, loan_id: int) -> list[LoanCall]:
+    return list(scope_to_user(LoanCall.objects.select_related("by"), user).filter(loan_id=loan_id))
 
 
 def desk_loan(user, loan_id: int) -> Loan | None:
@@ -137,3 +235,4 @@ def funder_grants(user) -> QuerySet[Grant]:
     if not user.is_superuser:
         queryset = queryset.filter(funder_id__in=list(user_funder_ids(user)))
     return queryset.order_by("-starts_on", "name")
+

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from loans.choices import LoanStatus, RenewalMode
 from loans.models import Loan
-from loans.services import loan_renew, renewals_left, today
+from loans.services import loan_renew, renewal_request_key, renewals_left, today
 from organizations.choices import StaffTaskKind
 from organizations.services import staff_task_ensure
 
@@ -19,7 +19,8 @@ def card_renewal_request(*, loan: Loan) -> str:
 
     Returns "renewed" when the loan's terms renew automatically (the due date moved), or "requested"
     when staff approve renewals: then one staff task per loan and due date is created (pressing
-    twice adds nothing). Refusals raise DomainError with the loans app's code.
+    twice adds nothing); the Today page lists it with approve and refuse. Refusals raise DomainError with the
+    loans app's code.
     """
     if loan.status != LoanStatus.ACTIVE:
         raise DomainError("loan_closed", "loan closed")
@@ -38,8 +39,8 @@ def card_renewal_request(*, loan: Loan) -> str:
         }
     staff_task_ensure(
         organization=loan.organization,
-        kind=StaffTaskKind.OTHER,
-        key=f"renewal-request:{loan.pk}:{loan.due_on.isoformat()}",
+        kind=StaffTaskKind.RENEWAL_REQUEST,
+        key=renewal_request_key(loan),
         title=title,
         due_on=today(),
         participant=loan.participant,

@@ -11,6 +11,7 @@ Placeholders: {org} and {phone} come from the organisation; the caller's context
   waitlist_offer:    date (collect by); device (optional, a short word such as "laptop")
   code_delivery:     code, programme
   loan_confirmation: date (due date), link
+  renewal_refused:   date (the day to bring the device back)
 """
 
 import datetime
@@ -33,9 +34,12 @@ _WORDINGS = {
         "sms", "{org}: your code for {programme}: {code}. Do not share it. Questions? {phone}"
     ),
     "loan_confirmation": pgettext_lazy("sms", "{org}: device on loan until {date}. Loan card: {link} {phone}"),
+    "renewal_refused": pgettext_lazy(
+        "sms", "{org}: we cannot give you more time. Please bring the device back on {date}. Call {phone}"
+    ),
 }
 
-TEMPLATES = ("loan_reminder", "waitlist_offer", "code_delivery", "loan_confirmation")
+TEMPLATES = ("loan_reminder", "waitlist_offer", "code_delivery", "loan_confirmation", "renewal_refused")
 
 DEFAULT_DEVICE_WORD = pgettext_lazy("sms", "device")
 

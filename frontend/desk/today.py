@@ -1,12 +1,149 @@
-"""The desk's home page: what is due today, what is overdue, open tasks and waiting-list offers."""
+"""The desk's home page: what is due today, what is overdue and who to call, open tasks (renewal requests to
+approve or refuse) and waiting-list offers; and the actions taken from it."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from loans.choices import CallOutcome
+from loans.services import loan_call_record, renewal_request_approve, renewal_request_refuse
+from messaging.services import loan_reminder_again
+from organizations.permissions import Action, can
+from organizations.selectors import staff_tasks_for_user
 
 from .. import selectors
-from .access import member_required
+from .access import errors_on_form, member_required
+
+
+class LoanCallForm(forms.Form):
+    """One row's "record a call" form; its fields are prefixed with the loan (call-<id>-outcome...)."""
+
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallOutcome.choices)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
+    next_on = forms.DateField(label=gettext_lazy("Call again on"), required=False)
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("page") or request.GET.get("page") or 1)
+    except ValueError:
+        return 1
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    page = _page(request)
+    return redirect(reverse("frontend:desk") + (f"?page={page}#overdue" if page > 1 else ""))
+
+
+def _today_page(request: HttpRequest, *, call_form: LoanCallForm | None = None, call_loan_id=None, status=200):
+    context = {
+        **selectors.desk_today(request.user, page=_page(request)),
+        "active": "today",
+        "call_outcomes": CallOutcome.choices,
+        "call_form": call_form,
+        "call_loan_id": call_loan_id,
+    }
+    return render(request, "frontend/desk/today/today.html", context, status=status)
 
 
 @member_required
 def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/desk/today/today.html", {**selectors.desk_today(request.user), "active": "today"})
+    return _today_page(request)
+
+
+def _loan_or_404(request: HttpRequest, loan_id: int):
+    loan = selectors.desk_loan(request.user, loan_id)
+    if loan is None or not can(request.user, loan.organization_id, Action.CHANGE):
+        raise Http404
+    return loan
+
+
+def _task_or_404(request: HttpRequest, task_id: int):
+    task = staff_tasks_for_user(request.user).filter(pk=task_id).first()
+    if task is None or not can(request.user, task.organization_id, Action.CHANGE):
+        raise Http404
+    return task
+
+
+@require_POST
+@member_required
+def loan_call(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """Record a call about a loan; bad input shows the Today page again (400) with the error next to the field."""
+    loan = _loan_or_404(request, loan_id)
+    form = LoanCallForm(request.POST, prefix=f"call-{loan.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            call = loan_call_record(
+                loan=loan, outcome=data["outcome"], note=data["note"], next_on=data["next_on"], by=request.user
+            )
+        except DomainError as error:
+            errors_on_form(form, error)
+        else:
+            text = _("Call recorded for %(name)s.") % {"name": loan.participant.display_name}
+            if call.next_on:
+                text += " " + _("Call again on %(date)s.") % {"date": date_format(call.next_on, "SHORT_DATE_FORMAT")}
+            messages.success(request, text)
+            return _back(request)
+    return _today_page(request, call_form=form, call_loan_id=loan.pk, status=400)
+
+
+@require_POST
+@member_required
+def loan_remind(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """Send the overdue reminder again: once per loan and day, and only to a participant who may get SMS."""
+    loan = _loan_or_404(request, loan_id)
+    try:
+        _message, queued = loan_reminder_again(loan=loan, by=request.user)
+    except DomainError as error:
+        messages.error(
+            request, _("%(name)s: %(reason)s") % {"name": loan.participant.display_name, "reason": error.message}
+        )
+    else:
+        if queued:
+            messages.success(request, _("Reminder sent again to %(name)s.") % {"name": loan.participant.display_name})
+        else:
+            messages.info(
+                request,
+                _("The reminder was already sent again today to %(name)s; it is not sent twice.")
+                % {"name": loan.participant.display_name},
+            )
+    return _back(request)
+
+
+@require_POST
+@member_required
+def renewal_approve(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    try:
+        loan = renewal_request_approve(task=task, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Renewed: %(name)s's loan is now due on %(date)s.")
+            % {"name": loan.participant.display_name, "date": date_format(loan.due_on, "SHORT_DATE_FORMAT")},
+        )
+    return _back(request)
+
+
+@require_POST
+@member_required
+def renewal_refuse(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    try:
+        renewal_request_refuse(task=task, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        name = task.participant.display_name if task.participant else ""
+        messages.success(request, _("Renewal refused; %(name)s gets an SMS saying so.") % {"name": name})
+    return _back(request)

@@ -22,6 +22,7 @@ from loans.services import today
 from organizations.calendar import opening_hours_text
 
 from ..languages import CARD_LANGUAGES, LANGUAGE_COOKIE, RTL_LANGUAGES, card_language
+from ..selectors import card_renewal_pending
 from ..services import card_renewal_request
 from ..texts import renewal_refusal
 
@@ -98,6 +99,8 @@ def _card_context(loan, language: str) -> dict:
         "late": late,
         "can_renew": is_open and payload["renewals_left"] > 0,
         "renews_automatically": loan.renewal_mode == RenewalMode.AUTOMATIC,
+        # An open request for this due date: the card says so instead of offering the button again.
+        "pending": card_renewal_pending(loan) if is_open and loan.renewal_mode != RenewalMode.AUTOMATIC else None,
         # The payload already holds the participant's codes and digicheques (connectivity's public items).
         "codes": payload.get("codes", []),
         "digicheques": [c for c in payload.get("digicheques", []) if c["status"] == "issued"],

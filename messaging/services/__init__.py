@@ -30,6 +30,8 @@ from .reminders import (  # noqa: F401
     _candidate_due_dates,
     _catch_up_days,
     _reminder_shift,
+    loan_reminder_again,
+    reminder_again_key,
     reminder_key,
     reminder_offset_due,
     reminders_create_due,

@@ -8,12 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+from loans.choices import LoanStatus
 from organizations.models import Organization, Participant
 
+from ..choices import BlockedReason
 from ..models import OutboundMessage
 from .hours import in_sending_hours, local_today
-from .outbound import _build, _language, _recipient, loan_card_url, organization_phone
+from .outbound import _build, _language, _recipient, loan_card_url, organization_phone, recipient_problem, sms_queue
 
 logger = logging.getLogger(__name__)
 
@@ -150,3 +154,39 @@ def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: in
     if batch:
         created += flush(batch)
     return created
+
+
+def reminder_again_key(loan_id: int, on: datetime.date) -> str:
+    """One reminder sent again by hand per loan and day: pressing the button twice the same day sends once."""
+    return f"loan-reminder-again:{loan_id}:{on.isoformat()}"
+
+
+def loan_reminder_again(*, loan, by, on: datetime.date | None = None) -> tuple[OutboundMessage, bool]:
+    """Queue the overdue reminder of an open loan again, at staff's request: (message, True) when queued now,
+    (today's earlier message, False) when it was already sent again today. Refused with a 409 naming the reason
+    when the participant may not get an SMS (no consent, no mobile number...): then nothing is written."""
+    on = on or timezone.localdate()
+    key = reminder_again_key(loan.pk, on)
+    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    if loan.status != LoanStatus.ACTIVE:
+        raise DomainError("loan_closed", _("This loan is already closed."))
+    _to, problem = recipient_problem(loan.participant)
+    if problem:
+        reason = BlockedReason(problem).label
+        raise DomainError("sms_not_allowed", _("No SMS sent: %(reason)s.") % {"reason": reason})
+    message = sms_queue(
+        organization=loan.organization,
+        participant=loan.participant,
+        template="loan_reminder",
+        context={
+            "date": loan.due_on,
+            "offset": max((on - loan.due_on).days, 1),
+            "link": loan_card_url(loan.public_token, revoked=bool(loan.token_revoked_at)),
+        },
+        idempotency_key=key,
+        related=loan,
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(requested_by=by, request_reason="sent again by staff")
+    return message, True

@@ -138,7 +138,8 @@ def test_the_page_is_small_and_self_contained(client, lend):
 
 
 def test_the_card_takes_no_more_queries_than_its_json(client, lend):
-    """The page renders the JSON payload: the participant's codes and cheques are fetched once, not twice."""
+    """The page renders the JSON payload: the participant's codes and cheques are fetched once, not twice; the
+    page alone asks whether a renewal request is pending (one query, by the task's key)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -148,7 +149,7 @@ def test_the_card_takes_no_more_queries_than_its_json(client, lend):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 5  # the loan, its items, the organisation's hours, codes, cheques
+    assert counts[0] - 1 == counts[1] <= 5  # the loan, its items, the organisation's hours, codes, cheques
 
 
 def test_one_day_late_has_its_own_sentence(client, lend):
