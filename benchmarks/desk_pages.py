@@ -57,6 +57,7 @@ def pages(org: Organization) -> list[tuple[str, str | None]]:
     fragment = participant.display_name.split()[0][:4]
     cases = [
         ("Today (overdue list, page 1)", _url("desk")),
+        ("Today (overdue list, page 20)", _url("desk", query="page=20")),
         ("Check out, step 1", _url("checkout")),
         ("Check out, step 2 (search)", _url("checkout-participant", query=f"devices={device.pk}&q={fragment}")),
         (
