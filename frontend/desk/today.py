@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from loans.choices import CallOutcome
+from loans.models import Loan
 from loans.services import loan_call_record, renewal_request_approve, renewal_request_refuse
 from messaging.services import loan_reminder_again
 from organizations.permissions import Action, can
@@ -171,11 +172,16 @@ def renewal_approve(request: HttpRequest, task_id: int) -> HttpResponse:
 @member_required
 def renewal_refuse(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task_or_404(request, task_id)
+    loan_open = Loan.objects.open().filter(pk=task.object_id, organization_id=task.organization_id).exists()
     try:
-        renewal_request_refuse(task=task, by=request.user)
+        task = renewal_request_refuse(task=task, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         name = task.participant.display_name if task.participant else ""
-        messages.success(request, _("Renewal refused; %(name)s gets an SMS saying so.") % {"name": name})
+        if loan_open:
+            messages.success(request, _("Renewal refused; %(name)s gets an SMS saying so.") % {"name": name})
+        else:
+            text = _("%(name)s's loan was already closed: the request is closed, no SMS sent.") % {"name": name}
+            messages.info(request, text)
     return _back(request)

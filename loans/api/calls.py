@@ -43,6 +43,8 @@ class LoanCallViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
 
     serializer_class = LoanCallSerializer
     selector = selectors.loans_for_user
+    pagination_class = None  # a loan's calls are few: the whole list, newest first
+    filter_backends = []
 
     @extend_schema(
         methods=["get"], request=None, responses=LoanCallSerializer(many=True), operation_id="loans_calls_list"

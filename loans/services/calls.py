@@ -14,7 +14,7 @@ from organizations.choices import StaffTaskKind
 from organizations.models import StaffTask
 from organizations.services import staff_task_complete
 
-from ..choices import CallOutcome
+from ..choices import CallOutcome, LoanStatus
 from ..models import Loan, LoanCall
 from ._common import _bad_input, _lock_open_loan, _sms_on_commit, today
 from .renewals import loan_renew
@@ -80,8 +80,13 @@ def renewal_refused_return_on(loan: Loan) -> datetime.date:
 @transaction.atomic
 def renewal_request_refuse(*, task: StaffTask, by) -> StaffTask:
     """Mark the request done as refused and queue, after commit, the participant's SMS in their language
-    saying so and when to bring the device back (once per request: the SMS key is the task's)."""
+    saying so and when to bring the device back (once per request: the SMS key is the task's). A request whose
+    loan was returned meanwhile is closed without an SMS."""
     task, loan = _open_renewal_request(task)
+    if loan.status != LoanStatus.ACTIVE:  # returned meanwhile: nothing to bring back, no SMS
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = _("The loan was already closed: no SMS sent.")
+        return staff_task_complete(task=task, by=by, outcome=outcome)
     loan = _lock_open_loan(loan)
     return_on = renewal_refused_return_on(loan)
     with translation.override(settings.LANGUAGE_CODE):

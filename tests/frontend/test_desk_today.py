@@ -334,3 +334,18 @@ def test_overdue_loans_come_50_to_a_page_most_late_first(staff_of_org_a, lend):
     assert f'id="loan-{loans[0].pk}"' in first and f'id="loan-{loans[-1].pk}"' in second
     assert "?page=2#overdue" in first and "?page=1#overdue" in second
     assert 'id="loan-' in client.get("/desk/?page=99").content.decode()  # past the end: the last page
+
+
+def test_refusing_a_request_whose_loan_was_returned_closes_it_without_an_sms(
+    staff_of_org_a, requested, django_capture_on_commit_callbacks
+):
+    from loans.services import loan_return
+
+    loan, task = requested
+    loan_return(loan=loan, by=staff_of_org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(staff_of_org_a).post(f"/desk/tasks/{task.pk}/refuse-renewal", follow=True)
+    assert "already closed: the request is closed, no SMS sent" in response.content.decode()
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert OutboundMessage.objects.filter(template="renewal_refused").count() == 0
