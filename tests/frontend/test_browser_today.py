@@ -22,13 +22,13 @@ pytestmark = [
 ]
 
 
-def test_a_coordinator_records_a_call_reminds_and_approves_a_renewal_from_today(  # noqa: PLR0915
-    site,
-    new_page,
+def test_a_coordinator_records_a_call_reminds_and_approves_a_renewal_from_today(
+    site,  # noqa: F811
+    new_page,  # noqa: F811
     settings,
     org_a,
     staff_of_org_a,
-    lend,  # noqa: F811
+    lend,
 ):
     settings.SMS_BACKEND = "locmem"
     late = set_due(lend(), days_from_today=-6)
