@@ -300,3 +300,55 @@ def funder_grants(user) -> QuerySet[Grant]:
         queryset = queryset.filter(funder_id__in=list(user_funder_ids(user)))
     return queryset.order_by("-starts_on", "name")
 
+
+# --- devices (frontend/desk/devices.py) ------------------------------------------------------------
+
+DEVICE_LIST_COLUMNS = ("id", "organization_id", "asset_tag", "kind", "make", "model", "serial", "status", "location")
+
+
+def desk_devices(user, *, q: str = "", status: str = "", kind: str = "", location: str = "") -> QuerySet[Device]:
+    """Devices of the user's organisations in tag order with only the listed columns (one query a page)."""
+    queryset = scope_to_user(Device.objects.only(*DEVICE_LIST_COLUMNS), user).order_by("asset_tag", "id")
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if location:
+        queryset = queryset.filter(location=location)
+    if q:
+        queryset = queryset.filter(
+            Q(asset_tag__iexact=q)
+            | Q(serial__iexact=q)
+            | Q(asset_tag__istartswith=q)
+            | Q(make__icontains=q)
+            | Q(model__icontains=q)
+        )
+    return queryset
+
+
+def desk_device_locations(user) -> list[str]:
+    return list(
+        scope_to_user(Device.objects.exclude(location=""), user)
+        .order_by("location")
+        .values_list("location", flat=True)
+        .distinct()[:200]
+    )
+
+
+def desk_device(user, device_id: int) -> dict | None:
+    """One device of the user's organisations with its last events, wipes and repairs (4 queries)."""
+    from inventory.models import DeviceEvent, RepairTicket, WipeRecord
+
+    device = (
+        scope_to_user(Device.objects.select_related("organization", "donor", "grant"), user)
+        .filter(pk=device_id)
+        .first()
+    )
+    if device is None:
+        return None
+    return {
+        "device": device,
+        "events": list(DeviceEvent.objects.filter(device=device).select_related("by")[:LIST_LIMIT]),
+        "wipes": list(WipeRecord.objects.filter(device=device)[:LIST_LIMIT]),
+        "repairs": list(RepairTicket.objects.filter(device=device)[:LIST_LIMIT]),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, hours, labels, loans, participants, today
+from .desk import checkout, devices, hours, labels, loans, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -37,6 +37,13 @@ urlpatterns = [
         name="participant-waitlist-cancel",
     ),
     path("desk/labels/", labels.labels, name="labels"),
+    path("desk/devices/", devices.device_list, name="devices"),
+    path("desk/devices/intake/", devices.intake, name="intake"),
+    path("desk/devices/intake/csv/", devices.intake_csv, name="intake-csv"),
+    path("desk/devices/labels.pdf", devices.device_labels, name="device-labels"),
+    path("desk/devices/<int:device_id>/", devices.device_detail, name="device"),
+    path("desk/devices/<int:device_id>/wipes/", devices.device_wipe, name="device-wipe"),
+    path("desk/devices/<int:device_id>/actions/<str:action>", devices.device_action, name="device-action"),
     path("desk/hours/", hours.hours, name="hours"),
     path("desk/hours/closures/", hours.closure_add, name="closure-add"),
     path("desk/hours/closures/<int:closure_id>/remove", hours.closure_remove, name="closure-remove"),

@@ -45,8 +45,12 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def render_labels(devices: Iterable[Device], *, sheet: LabelSheet | None = None, base_url: str | None = None) -> bytes:
+def render_labels(
+    devices: Iterable[Device], *, sheet: LabelSheet | None = None, base_url: str | None = None, start_at: int = 1
+) -> bytes:
     """A PDF with one label per device, in order, filling each page left to right, top to bottom.
+
+    `start_at` (1 = top left) skips the labels already used on a half-used first sheet.
 
     `devices` should come with `organization` selected (one query for the whole sheet).
     """
@@ -57,8 +61,9 @@ def render_labels(devices: Iterable[Device], *, sheet: LabelSheet | None = None,
     per_page = sheet.columns * sheet.rows
     width, height, pad = sheet.label_width, sheet.label_height, sheet.padding
     qr_size = min(height - 2 * pad, width * 0.5)
+    skip = min(max(start_at, 1), per_page) - 1
     index = -1
-    for index, device in enumerate(devices):
+    for index, device in enumerate(devices, start=skip):
         slot = index % per_page
         if slot == 0 and index:
             pdf.showPage()
@@ -80,7 +85,7 @@ def render_labels(devices: Iterable[Device], *, sheet: LabelSheet | None = None,
         pdf.drawString(text_x, top - 13 - tag_size - 7, _fit(detail, "Helvetica", 6.5, text_width))
         if device.serial:
             pdf.drawString(text_x, top - 13 - tag_size - 15, _fit(f"S/N {device.serial}", "Helvetica", 6.5, text_width))
-    if index < 0:
+    if index < skip:
         pdf.setFont("Helvetica", 10)
         pdf.drawString(20 * mm, A4[1] - 20 * mm, "-")
     pdf.showPage()
