@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "inventory.choices.DeviceKind",
         "PaymentKindEnum": "loans.choices.PaymentKind",
         "ConsentChannelEnum": "privacy.choices.ConsentChannel",
+        "CallOutcomeEnum": "loans.choices.CallOutcome",
+        "RepairOutcomeEnum": "inventory.choices.RepairOutcome",
+        "DonorKindEnum": "inventory.choices.DonorKind",
+        "ConditionGradeEnum": "inventory.choices.ConditionGrade",
+        "WipeMethodEnum": "inventory.choices.WipeMethod",
     },
 }
 

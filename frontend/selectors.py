@@ -301,6 +301,66 @@ def funder_grants(user) -> QuerySet[Grant]:
     return queryset.order_by("-starts_on", "name")
 
 
+# --- courses (frontend/desk/courses.py) ------------------------------------------------------------
+
+
+def desk_courses(user) -> QuerySet:
+    """Courses of the user's organisations, newest first, with their member and open-loan counts (1 query)."""
+    from django.db.models import Count
+
+    from loans.selectors import cohorts_for_user
+
+    return (
+        cohorts_for_user(user)
+        .select_related("organization")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            open_loan_count=Count("loans", filter=Q(loans__status=LoanStatus.ACTIVE), distinct=True),
+        )
+        .order_by("-starts_on", "name")
+    )
+
+
+def desk_course(user, cohort_id: int):
+    """One course of the user's organisations, or None."""
+    from loans.selectors import cohorts_for_user
+
+    return cohorts_for_user(user).select_related("organization").filter(pk=cohort_id).first()
+
+
+def desk_course_members(cohort) -> list:
+    """The course's participants by name, each with `course_loan`: their open loan of this course, or None
+    (3 queries whatever the number of members)."""
+    from loans.models import CohortMember
+
+    members = list(
+        CohortMember.objects.filter(cohort=cohort).select_related("participant").order_by("participant__display_name")
+    )
+    loans = (
+        Loan.objects.open()
+        .filter(cohort=cohort, participant_id__in=[m.participant_id for m in members])
+        .prefetch_related("items__device")
+        .order_by("pk")
+    )
+    by_person = {}
+    for loan in loans:
+        by_person.setdefault(loan.participant_id, loan)
+    for member in members:
+        member.course_loan = by_person.get(member.participant_id)
+    return members
+
+
+def desk_course_reservations(cohort) -> list:
+    """The course's open holds, each with `still_held`: how many devices it still keeps back (2 queries)."""
+    from loans.services import open_reservations, reservation_needs
+
+    reservations = list(open_reservations(organization_id=cohort.organization_id).filter(cohort=cohort))
+    needs = reservation_needs(reservations)
+    for reservation in reservations:
+        reservation.still_held = needs[reservation.pk]
+    return reservations
+
+
 # --- devices (frontend/desk/devices.py) ------------------------------------------------------------
 
 DEVICE_LIST_COLUMNS = ("id", "organization_id", "asset_tag", "kind", "make", "model", "serial", "status", "location")

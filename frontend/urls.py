@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, devices, hours, labels, loans, participants, today
+from .desk import checkout, courses, devices, hours, labels, loans, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -36,10 +36,27 @@ urlpatterns = [
         participants.participant_waitlist_cancel,
         name="participant-waitlist-cancel",
     ),
+    path("desk/courses/", courses.courses, name="courses"),
+    path("desk/courses/<int:cohort_id>/", courses.course_detail, name="course"),
+    path("desk/courses/<int:cohort_id>/checkout/", courses.course_checkout, name="course-checkout"),
+    path("desk/courses/<int:cohort_id>/return/", courses.course_return, name="course-return"),
+    path("desk/courses/<int:cohort_id>/agreements.pdf", courses.course_agreements, name="course-agreements"),
+    path("desk/courses/<int:cohort_id>/members/", courses.course_member_add, name="course-member-add"),
+    path(
+        "desk/courses/<int:cohort_id>/members/<int:participant_id>/remove",
+        courses.course_member_remove,
+        name="course-member-remove",
+    ),
+    path("desk/courses/<int:cohort_id>/holds/", courses.course_hold, name="course-hold"),
+    path(
+        "desk/courses/<int:cohort_id>/holds/<int:reservation_id>/release",
+        courses.course_hold_release,
+        name="course-hold-release",
+    ),
     path("desk/labels/", labels.labels, name="labels"),
     path("desk/devices/", devices.device_list, name="devices"),
     path("desk/devices/intake/", devices.intake, name="intake"),
-    path("desk/devices/intake/csv/", devices.intake_csv, name="intake-csv"),
+    path("desk/devices/intake/csv/", devices.intake_csv, name="intake-import"),
     path("desk/devices/labels.pdf", devices.device_labels, name="device-labels"),
     path("desk/devices/<int:device_id>/", devices.device_detail, name="device"),
     path("desk/devices/<int:device_id>/wipes/", devices.device_wipe, name="device-wipe"),

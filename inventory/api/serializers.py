@@ -12,7 +12,7 @@ from organizations.models import Grant
 from organizations.permissions import Action, organization_ids_allowing
 
 from .. import selectors
-from ..choices import DeviceKind, DeviceStatus
+from ..choices import ConditionGrade, DeviceKind, DeviceStatus, DonorKind, WipeMethod
 from ..models import Device, DeviceEvent, Donor, RepairTicket, WipeRecord
 from ..services import allowed_actions
 
@@ -302,3 +302,46 @@ class LabelsSerializer(serializers.Serializer):
     )
     columns = serializers.IntegerField(min_value=1, max_value=6, default=3)
     rows = serializers.IntegerField(min_value=1, max_value=16, default=8)
+    start_at = serializers.IntegerField(
+        min_value=1, max_value=96, default=1, help_text="First free label (1 = top left)."
+    )
+
+
+class IntakeWipeSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=WipeMethod.choices)
+    tool = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    operator = serializers.CharField(max_length=120)
+    wiped_on = serializers.DateField(required=False)
+    certificate_reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class IntakeSerializer(serializers.Serializer):
+    """A donation taken in at once (inventory.intake.donation_intake): `donor` or `new_donor_name`."""
+
+    organization = _OrganizationIdField(required=False)
+    donor = ScopedRelatedField(model=Donor, required=False, allow_null=True)
+    new_donor_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    new_donor_kind = serializers.ChoiceField(choices=DonorKind.choices, default=DonorKind.COMPANY)
+    kind = serializers.ChoiceField(choices=DeviceKind.choices)
+    make = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    serials = serializers.ListField(child=serializers.CharField(max_length=80), max_length=500)
+    condition = serializers.ChoiceField(choices=ConditionGrade.choices, default=ConditionGrade.B)
+    location = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    grant = ScopedRelatedField(model=Grant, required=False, allow_null=True)
+    wipe = IntakeWipeSerializer(required=False, allow_null=True)
+    make_available = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if "organization" not in attrs:
+            choices = list(self.fields["organization"].get_queryset()[:2])
+            if len(choices) != 1:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+            attrs["organization"] = choices[0]
+        for name in ("donor", "grant"):
+            related = attrs.get(name)
+            if related is not None and related.organization_id != attrs["organization"].id:
+                raise serializers.ValidationError({name: [_("This belongs to another organisation.")]})
+        if not attrs.get("donor") and not attrs.get("new_donor_name"):
+            raise serializers.ValidationError({"donor": [_("Choose the donor, or give a new donor's name.")]})
+        return attrs

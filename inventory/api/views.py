@@ -21,6 +21,7 @@ from organizations.permissions import Action
 from .. import selectors
 from ..filters import DeviceFilter, DonorFilter, RepairTicketFilter, WipeRecordFilter
 from ..imports import COLUMNS, ImportFileError, import_devices
+from ..intake import donation_intake
 from ..labels import LabelSheet, render_labels
 from ..models import Device
 from ..services import (
@@ -38,6 +39,7 @@ from .serializers import (
     DeviceSerializer,
     DonorSerializer,
     ImportSerializer,
+    IntakeSerializer,
     LabelsSerializer,
     RepairTicketSerializer,
     TransitionSerializer,
@@ -90,7 +92,12 @@ class DeviceViewSet(NoNulQueryParamsMixin, FastListMixin, TenantModelViewSet):
     ordering = ["asset_tag"]
     # The role table: exporting is for staff and admins (a list route: `export` narrows to those organisations);
     # a label sheet is part of intake, which volunteers do.
-    action_permissions = {"import_csv": Action.CHANGE, "labels": Action.VIEW, "export": Action.EXPORT}
+    action_permissions = {
+        "import_csv": Action.CHANGE,
+        "intake": Action.CHANGE,
+        "labels": Action.VIEW,
+        "export": Action.EXPORT,
+    }
 
     def perform_create(self, serializer):
         self.check_create_permission(serializer.validated_data["organization"])
@@ -141,7 +148,7 @@ class DeviceViewSet(NoNulQueryParamsMixin, FastListMixin, TenantModelViewSet):
                 {"devices": [_("Unknown devices: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]}
             )
         sheet = LabelSheet(columns=params.validated_data["columns"], rows=params.validated_data["rows"])
-        pdf = render_labels([found[i] for i in ids], sheet=sheet)
+        pdf = render_labels([found[i] for i in ids], sheet=sheet, start_at=params.validated_data["start_at"])
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="labels.pdf"'
         return response
@@ -183,6 +190,30 @@ class DeviceViewSet(NoNulQueryParamsMixin, FastListMixin, TenantModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(report.as_dict(), status=status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=IntakeSerializer,
+        responses={201: DeviceSerializer(many=True), 400: OpenApiResponse(ErrorSerializer)},
+        summary="Take in a donation: one device per serial, generated tags, one batch wipe; all or nothing",
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def intake(self, request):
+        params = IntakeSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        self.check_create_permission(data["organization"])
+        wipe = data.pop("wipe", None)
+        if wipe is not None:
+            wipe = dict(wipe)
+            wipe.setdefault("wiped_on", timezone.localdate())
+        devices = donation_intake(
+            by=request.user,
+            wipe=wipe,
+            new_donor={"name": data.pop("new_donor_name"), "kind": data.pop("new_donor_kind")},
+            **data,
+        )
+        found = self.get_queryset().filter(pk__in=[d.pk for d in devices]).order_by("asset_tag")
+        return Response(self.get_serializer(found, many=True).data, status=status.HTTP_201_CREATED)
 
 
 def _transition_endpoint(name: str):

@@ -293,3 +293,57 @@ def test_csv_import_dry_run_lists_bad_lines_then_commits(desk, org_a):
     response = desk.post("/desk/devices/intake/csv/", {"organization": org_a.pk, "file": good, "commit": "on"})
     assert response.status_code == 302
     assert Device.objects.filter(organization=org_a).count() == 2
+
+
+# --- API ----------------------------------------------------------------------------------------------
+
+
+def _api_intake(**extra):
+    data = {
+        "new_donor_name": "Bank Van Breda",
+        "kind": "laptop",
+        "make": "Lenovo",
+        "serials": ["PF111", "PF222", "PF333"],
+        "wipe": {"method": "overwrite", "operator": "Jan", "tool": "nwipe"},
+        "make_available": True,
+    }
+    data.update(extra)
+    return data
+
+
+def test_api_intake_creates_the_batch(api, staff_of_org_a, org_a):
+    response = api.as_user(staff_of_org_a).post("/api/v1/devices/intake/", _api_intake(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [row["serial"] for row in body] == ["PF111", "PF222", "PF333"]
+    assert {row["status"] for row in body} == {"available"}
+    assert WipeRecord.objects.filter(device__organization=org_a).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"serials": ["A", "B", "A"]}, "serials"),
+        ({"serials": ["PF999"]}, "serials"),
+        ({"serials": []}, "serials"),
+        ({"new_donor_name": ""}, "donor"),
+    ],
+)
+def test_api_intake_bad_input_names_the_field_and_writes_nothing(api, staff_of_org_a, org_a, change, field):
+    DeviceFactory(organization=org_a, serial="PF999")
+    before = _counts()
+    response = api.as_user(staff_of_org_a).post("/api/v1/devices/intake/", _api_intake(**change), format="json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert _counts() == before
+
+
+def test_api_intake_refuses_another_organisations_donor_and_grant(api, staff_of_org_a, org_a, org_b):
+    donor_b, grant_b = DonorFactory(organization=org_b), GrantFactory(organization=org_b)
+    before = _counts()
+    client = api.as_user(staff_of_org_a)
+    response = client.post("/api/v1/devices/intake/", _api_intake(donor=donor_b.pk), format="json")
+    assert response.status_code == 400 and "donor" in response.json()["fields"]
+    response = client.post("/api/v1/devices/intake/", _api_intake(grant=grant_b.pk), format="json")
+    assert response.status_code == 400 and "grant" in response.json()["fields"]
+    assert _counts() == before

@@ -210,7 +210,12 @@ def test_the_desk_has_no_export_page():
 
     names = [pattern.name for pattern in urlpatterns]
     assert not [name for name in names if re.search(r"export|csv|xlsx", name or "")], names
+    # check-out papers: a course's agreements in one PDF follows the loan agreement's row (volunteers too,
+    # tests/frontend/test_desk_courses.py); the intake page's label sheet (device-labels) is the label
+    # sheet's row, for whoever takes devices in (tests/frontend/test_desk_devices.py).
     assert {pattern.name for pattern in urlpatterns if re.search(r"pdf|label", str(pattern.pattern))} == {
         "loan-agreement",
+        "course-agreements",
         "labels",
+        "device-labels",
     }
