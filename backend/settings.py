@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "DonorKindEnum": "inventory.choices.DonorKind",
         "ConditionGradeEnum": "inventory.choices.ConditionGrade",
         "WipeMethodEnum": "inventory.choices.WipeMethod",
+        "PaymentMethodEnum": "loans.choices.PaymentMethod",
     },
 }
 

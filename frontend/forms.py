@@ -2,14 +2,16 @@
 participant or policy of another organisation reads as "not found", exactly like a typo."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import DeviceKind, DeviceStatus
 from inventory.models import Device
-from loans.choices import ReturnCondition
+from loans.choices import PaymentKind, PaymentMethod, ReturnCondition
 from loans.models import Cohort, LoanItem, LoanPolicy
+from loans.services import today
 from organizations.models import Participant
 from organizations.permissions import Action, organization_ids_allowing
 
@@ -138,12 +140,54 @@ class PolicyForm(forms.Form):
         help_text=_("Required by a policy marked “signed agreement required”: the device stays here until then."),
     )
 
+    payment = forms.ChoiceField(
+        label=_("Fee and deposit"),
+        choices=[
+            ("later", _("Not paid yet")),
+            (PaymentMethod.CASH, _("Paid now in cash")),
+            (PaymentMethod.TRANSFER, _("Paid now by bank transfer")),
+        ],
+        initial="later",
+        required=False,  # not given: not paid yet
+        widget=forms.RadioSelect,
+        help_text=_("Paid now: recorded as received by you."),
+    )
+    fee_paid = forms.DecimalField(
+        label=_("Fee paid now (EUR)"),
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the fee shown in the terms."),
+    )
+    deposit_paid = forms.DecimalField(
+        label=_("Deposit paid now (EUR)"),
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the deposit shown in the terms."),
+    )
+
     def __init__(self, *args, organization, devices, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = {d.kind for d in devices}
         policies = LoanPolicy.objects.filter(organization=organization, is_active=True)
         self.fields["policy"].queryset = policies.filter(device_kind__in=[*kinds, ""]).order_by("name")
-        self.fields["cohort"].queryset = Cohort.objects.filter(organization=organization).order_by("-starts_on")
+        courses = Cohort.objects.filter(organization=organization).order_by("-starts_on")
+        self.fields["cohort"].queryset = courses
+        current = list(courses.filter(ends_on__gte=today())[:2])
+        if len(current) == 1:  # the only course running is preselected
+            self.fields["cohort"].initial = current[0].pk
+
+    def payments(self, terms) -> dict | None:
+        """What to record as paid now for the chosen policy's `terms`, or None when not paid yet."""
+        data = self.cleaned_data
+        if data.get("payment") in ("", "later", None):
+            return None
+        fee = data["fee_paid"] if data["fee_paid"] is not None else terms.fee_due
+        deposit = data["deposit_paid"] if data["deposit_paid"] is not None else terms.deposit
+        return {"method": data["payment"], "fee": fee, "deposit": deposit}
 
 
 class CheckinForm(forms.Form):
@@ -153,6 +197,18 @@ class CheckinForm(forms.Form):
     )
     accessories_returned = forms.CharField(label=_("Accessories returned"), max_length=255, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    refund_deposit = forms.BooleanField(label=_("Give back the deposit now"), required=False)
+    refund_amount = forms.DecimalField(
+        label=_("Amount given back (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_(
+            "Empty: the whole deposit. Less when part is kept, e.g. for a missing charger (say why in the note)."
+        ),  # noqa: E501
+    )
+    # the loan whose deposit the page showed: a scanned device with a deposit to give back is shown first
+    deposit_shown = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -164,14 +220,48 @@ class CheckinForm(forms.Form):
         device = find_device(self.user, tag)
         if device is None:
             raise forms.ValidationError(_("No device “%(tag)s” in your organisation.") % {"tag": tag.strip()})
-        self.item = (
-            LoanItem.objects.filter(device=device, closed_at__isnull=True)
-            .select_related("loan__participant", "loan__organization", "device")
-            .first()
-        )
+        self.item = _open_item(device)
         if self.item is None:
             raise forms.ValidationError(_("%(tag)s is not out on loan.") % {"tag": device.asset_tag})
         return tag
+
+
+def _open_item(device):
+    return (
+        LoanItem.objects.filter(device=device, closed_at__isnull=True)
+        .select_related("loan__participant", "loan__organization", "device")
+        .first()
+    )
+
+
+def open_loan_item(user, tag: str) -> LoanItem | None:
+    """The open loan line of the device a tag or scanned label names, in the user's organisations."""
+    device = find_device(user, tag)
+    return _open_item(device) if device is not None else None
+
+
+class PaymentForm(forms.Form):
+    """A fee or deposit received at the loan page."""
+
+    kind = forms.ChoiceField(label=_("What"), choices=PaymentKind.choices, initial=PaymentKind.DEPOSIT)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2)
+    method = forms.ChoiceField(
+        label=_("Paid"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class RefundForm(forms.Form):
+    """A payment given back, all of it or part of it."""
+
+    refund_amount = forms.DecimalField(
+        label=_("Amount given back (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: all of it."),
+    )
+    note = forms.CharField(label=_("Why part is kept"), max_length=120, required=False)
 
 
 class LabelsForm(forms.Form):

@@ -18,6 +18,12 @@ urlpatterns = [
     path("desk/loans/<int:loan_id>/", loans.loan_detail, name="loan"),
     path("desk/loans/<int:loan_id>/agreement.pdf", loans.loan_agreement, name="loan-agreement"),
     path("desk/loans/<int:loan_id>/renew", loans.loan_renew_view, name="loan-renew"),
+    path("desk/loans/<int:loan_id>/payments", loans.loan_payment, name="loan-payment"),
+    path(
+        "desk/loans/<int:loan_id>/payments/<int:payment_id>/refund",
+        loans.loan_payment_refund,
+        name="loan-payment-refund",
+    ),
     path("desk/loans/<int:loan_id>/agreement-signed", loans.loan_agreement_signed_view, name="loan-agreement-signed"),
     path("desk/loans/<int:loan_id>/calls", today.loan_call, name="loan-call"),
     path("desk/loans/<int:loan_id>/remind", today.loan_remind, name="loan-remind"),

@@ -34,7 +34,7 @@ class LoanStatus(models.TextChoices):
 
 
 class ReturnCondition(models.TextChoices):
-    GOOD = "good", _("Good: can be lent again")
+    GOOD = "good", _("Good: nothing to repair")
     DAMAGED = "damaged", _("Damaged: needs a repair")
 
 

@@ -3,7 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Func, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -468,6 +468,9 @@ class Payment(SameOrganizationModel, models.Model):
         verbose_name=_("received by"),
     )
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    refunded_amount = models.DecimalField(
+        _("refunded (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("Empty: not refunded.")
+    )
     refunded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -488,6 +491,12 @@ class Payment(SameOrganizationModel, models.Model):
             _choices_check("kind", PaymentKind.choices),
             _choices_check("method", PaymentMethod.choices),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # a refund gives back at most what was paid, and is set together with its time
+            models.CheckConstraint(
+                condition=Q(refunded_at__isnull=True, refunded_amount__isnull=True)
+                | Q(refunded_at__isnull=False, refunded_amount__gt=0, refunded_amount__lte=F("amount")),
+                name="payment_refund_within_amount",
+            ),
         ]
         indexes = [models.Index(fields=["loan", "kind"], name="payment_loan_kind")]
 

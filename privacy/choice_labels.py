@@ -31,7 +31,7 @@ LABELS = [
     gettext_noop("Lost or stolen"),
     gettext_noop("Given to the participant"),
     gettext_noop("Written off"),
-    gettext_noop("Good: can be lent again"),
+    gettext_noop("Good: nothing to repair"),
     gettext_noop("Damaged: needs a repair"),
     gettext_noop("Rental fee"),
     gettext_noop("Deposit"),

@@ -28,11 +28,11 @@ def member_required(view):
     return wrapper
 
 
-def errors_on_form(form, error: DomainError) -> None:
-    """A service's refusal shown on the field it names, else above the form."""
+def errors_on_form(form, error: DomainError, default_field: str | None = None) -> None:
+    """A service's refusal shown on the field it names, else on `default_field`, else above the form."""
     for field, errors in (error.fields or {"__all__": [error.message]}).items():
         for message in errors:
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(field if field in form.fields else default_field, message)
 
 
 def form_status(request) -> int:

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from inventory.choices import DeviceStatus
-from loans.services import loan_checkout
+from loans.services import checkout_payments, loan_checkout, policy_terms
 from organizations.models import Participant
 from organizations.selectors import participants_for_user
 from organizations.services import participant_create
@@ -111,18 +112,24 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
     if participant is None:
         raise Http404
     form = PolicyForm(request.POST or None, organization=organization, devices=devices)
+    cohort = form.fields["cohort"].queryset.filter(pk=form.fields["cohort"].initial).first()
+    terms = [policy_terms(policy, cohort=cohort) for policy in form.fields["policy"].queryset]
     if request.method == "POST" and form.is_valid():
         try:
-            loan = loan_checkout(
-                organization=organization,
-                participant=participant,
-                policy=form.cleaned_data["policy"],
-                devices=devices,
-                cohort=form.cleaned_data["cohort"],
-                accessories=form.cleaned_data["accessories"],
-                agreement_signed=form.cleaned_data["agreement_signed"],
-                by=request.user,
-            )
+            with transaction.atomic():  # the loan and what was paid for it, or nothing
+                loan = loan_checkout(
+                    organization=organization,
+                    participant=participant,
+                    policy=form.cleaned_data["policy"],
+                    devices=devices,
+                    cohort=form.cleaned_data["cohort"],
+                    accessories=form.cleaned_data["accessories"],
+                    agreement_signed=form.cleaned_data["agreement_signed"],
+                    by=request.user,
+                )
+                paid = form.payments(policy_terms(loan.policy, cohort=loan.cohort))
+                if paid:
+                    checkout_payments(loan=loan, by=request.user, **paid)
         except DomainError as error:
             errors_on_form(form, error)
         else:
@@ -131,6 +138,13 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontend/desk/checkout/policy.html",
-        {"devices": devices, "participant": participant, "form": form, "step": 3, "active": "checkout"},
+        {
+            "devices": devices,
+            "participant": participant,
+            "form": form,
+            "terms": terms,
+            "step": 3,
+            "active": "checkout",
+        },
         status=form_status(request),
     )

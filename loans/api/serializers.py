@@ -267,6 +267,31 @@ class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     agreement_signed = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    paid_now = serializers.ChoiceField(
+        choices=PaymentMethod.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Fee and deposit paid at checkout, in cash or by transfer; null: not paid yet."),
+    )
+    fee_paid = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("With paid_now; null: the fee the policy's terms come to."),
+    )
+    deposit_paid = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("With paid_now; null: the policy's deposit."),
+    )
 
     class Meta:
         model = Loan  # lets the schema generator type the organisation field; nothing is saved through this
@@ -289,6 +314,48 @@ class LoanReturnSerializer(serializers.Serializer):
     )
     accessories_returned = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    refund_deposit = serializers.BooleanField(default=False, help_text=_("Give back the deposit with the return."))
+    refund_amount = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Null: the whole deposit held."),
+    )
+
+
+class RefundSerializer(serializers.Serializer):
+    refund_amount = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, allow_null=True, default=None, help_text=_("Null: all of it.")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
+
+
+class LoanMoneySerializer(serializers.Serializer):
+    """What a loan's money comes to (loans.services.loan_money)."""
+
+    fee_due = serializers.DecimalField(max_digits=10, decimal_places=2)
+    fee_paid = serializers.DecimalField(max_digits=10, decimal_places=2)
+    deposit_due = serializers.DecimalField(max_digits=10, decimal_places=2)
+    deposit_paid = serializers.DecimalField(max_digits=10, decimal_places=2)
+    refunded = serializers.DecimalField(max_digits=10, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=10, decimal_places=2)
+    owed = serializers.DecimalField(max_digits=10, decimal_places=2)
+    refundable = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class PolicyTermsSerializer(serializers.Serializer):
+    """A policy's terms if lent today (loans.services.policy_terms): the due date moved to an opening day."""
+
+    days = serializers.IntegerField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    renewals = serializers.IntegerField()
+    renewal_days = serializers.IntegerField(allow_null=True)
+    fee_amount = serializers.DecimalField(max_digits=8, decimal_places=2)
+    fee_period = serializers.CharField()
+    fee_due = serializers.DecimalField(max_digits=10, decimal_places=2)
+    deposit = serializers.DecimalField(max_digits=8, decimal_places=2)
 
 
 class LoanLostSerializer(serializers.Serializer):
@@ -357,11 +424,19 @@ class PaymentSerializer(serializers.ModelSerializer):
             "received_on",
             "received_by",
             "refunded_at",
+            "refunded_amount",
             "refunded_by",
             "note",
             "created_at",
         ]
-        read_only_fields = ["organization", "received_by", "refunded_at", "refunded_by", "created_at"]
+        read_only_fields = [
+            "organization",
+            "received_by",
+            "refunded_at",
+            "refunded_amount",
+            "refunded_by",
+            "created_at",
+        ]
         extra_kwargs = {"received_on": {"required": False}}
 
 

@@ -20,12 +20,15 @@ from .serializers import (
     LoanCheckoutSerializer,
     LoanListRows,
     LoanLostSerializer,
+    LoanMoneySerializer,
     LoanNoteSerializer,
     LoanPolicySerializer,
     LoanReturnSerializer,
     LoanSerializer,
     PaymentSerializer,
+    PolicyTermsSerializer,
     PublicLoanSerializer,
+    RefundSerializer,
     WaitlistEntrySerializer,
 )
 
@@ -37,6 +40,12 @@ class LoanPolicyViewSet(TenantModelViewSet):
     filterset_fields = ["organization", "device_kind", "period_kind", "is_active"]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at"]
+
+    @extend_schema(responses={200: PolicyTermsSerializer}, summary="The terms if lent today (shown before lending)")
+    @action(detail=True, methods=["get"])
+    def terms(self, request, pk=None):
+        terms = services.policy_terms(self.get_object())
+        return Response(PolicyTermsSerializer(terms).data)
 
 
 class CohortViewSet(TenantModelViewSet):
@@ -106,19 +115,34 @@ class LoanViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         self.check_create_permission(data["organization"])
-        loan = services.loan_checkout(
-            organization=data["organization"],
-            participant=data["participant"],
-            policy=data["policy"],
-            devices=data["devices"],
-            cohort=data.get("cohort"),
-            accessories=data["accessories"],
-            due_on=data["due_on"],
-            agreement_signed=data["agreement_signed"],
-            note=data["note"],
-            by=request.user,
-        )
+        with transaction.atomic():  # the loan and what was paid for it, or nothing
+            loan = services.loan_checkout(
+                organization=data["organization"],
+                participant=data["participant"],
+                policy=data["policy"],
+                devices=data["devices"],
+                cohort=data.get("cohort"),
+                accessories=data["accessories"],
+                due_on=data["due_on"],
+                agreement_signed=data["agreement_signed"],
+                note=data["note"],
+                by=request.user,
+            )
+            if data["paid_now"]:
+                terms = services.policy_terms(loan.policy, cohort=loan.cohort)
+                services.checkout_payments(
+                    loan=loan,
+                    method=data["paid_now"],
+                    fee=terms.fee_due if data["fee_paid"] is None else data["fee_paid"],
+                    deposit=terms.deposit if data["deposit_paid"] is None else data["deposit_paid"],
+                    by=request.user,
+                )
         return self._respond(loan, status.HTTP_201_CREATED, card_link=True)
+
+    @extend_schema(responses={200: LoanMoneySerializer}, summary="What was paid, what is owed, what is refundable")
+    @action(detail=True, methods=["get"])
+    def money(self, request, pk=None):
+        return Response(LoanMoneySerializer(services.loan_money(self.get_object()).as_dict()).data)
 
     @extend_schema(request=LoanReturnSerializer, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="return")
@@ -127,14 +151,17 @@ class LoanViewSet(
         serializer = LoanReturnSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.loan_return(
-            loan=loan,
-            by=request.user,
-            devices=data.get("devices"),
-            condition=data["condition"],
-            accessories_returned=data["accessories_returned"],
-            note=data["note"],
-        )
+        with transaction.atomic():  # a refused refund takes nothing back either
+            services.loan_return(
+                loan=loan,
+                by=request.user,
+                devices=data.get("devices"),
+                condition=data["condition"],
+                accessories_returned=data["accessories_returned"],
+                note=data["note"],
+            )
+            if data["refund_deposit"]:
+                services.loan_deposit_refund(loan=loan, by=request.user, amount=data["refund_amount"])
         return self._respond(loan)
 
     @extend_schema(request=None, responses={200: LoanSerializer})
@@ -254,10 +281,17 @@ class PaymentViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         )
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: PaymentSerializer})
+    @extend_schema(request=RefundSerializer, responses={200: PaymentSerializer})
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
-        payment = services.payment_refund(payment=self.get_object(), by=request.user)
+        params = RefundSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        payment = services.payment_refund(
+            payment=self.get_object(),
+            by=request.user,
+            amount=params.validated_data["refund_amount"],
+            note=params.validated_data["note"],
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=payment.pk)).data)
 
 

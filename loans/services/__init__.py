@@ -40,7 +40,17 @@ from .cohorts import (
     open_reservations,
     reservation_needs,
 )
-from .payments import payment_record, payment_refund
+from .payments import (
+    LoanMoney,
+    PolicyTerms,
+    checkout_payments,
+    loan_deposit_refund,
+    loan_fee_due,
+    loan_money,
+    payment_record,
+    payment_refund,
+    policy_terms,
+)
 from .renewals import cohort_move_end, loan_follow_ups_ensure, loan_renew, renewal_due_on, renewals_left
 from .waitlist import (
     _device_word,
@@ -93,6 +103,13 @@ __all__ = [
     "loan_return",
     "loan_token_revoke",
     "loan_token_rotate",
+    "LoanMoney",
+    "PolicyTerms",
+    "policy_terms",
+    "checkout_payments",
+    "loan_deposit_refund",
+    "loan_fee_due",
+    "loan_money",
     "payment_record",
     "payment_refund",
     "renewal_due_on",

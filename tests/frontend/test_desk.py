@@ -213,11 +213,22 @@ def test_renew_at_the_desk(staff_of_org_a, lend):
     loan = lend()
     before = loan.due_on
     client = login(staff_of_org_a)
+    from django.utils.formats import date_format
+
+    from loans.services import renewal_due_on
+
+    asked = client.get(f"/desk/loans/{loan.pk}/renew")  # a confirmation first, with the new date
+    assert asked.status_code == 200
+    new_date = date_format(renewal_due_on(loan), "DATE_FORMAT")
+    assert f"Renew until {new_date}" in asked.content.decode()
+    loan.refresh_from_db()
+    assert loan.renewals_count == 0 and loan.due_on == before  # asking writes nothing
     response = client.post(f"/desk/loans/{loan.pk}/renew")
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.renewals_count == 1 and loan.due_on > before
-    assert "Renewed: now due on" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert f"loan is now due on {new_date}" in page
 
 
 def test_another_organisations_loan_is_404(staff_of_org_b, lend):
