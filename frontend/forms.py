@@ -140,6 +140,8 @@ class PolicyForm(forms.Form):
         help_text=_("Required by a policy marked “signed agreement required”: the device stays here until then."),
     )
 
+    # signed on the tablet (frontend/static/frontend/signature.js): counts as the signed agreement
+    signature = forms.CharField(required=False, max_length=450_000, widget=forms.HiddenInput)
     payment = forms.ChoiceField(
         label=_("Fee and deposit"),
         choices=[
@@ -249,6 +251,17 @@ class PaymentForm(forms.Form):
         label=_("Paid"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class SignatureForm(forms.Form):
+    """The participant's signature drawn on the loan page (a PNG data URL filled by signature.js)."""
+
+    signature = forms.CharField(
+        label=_("Signature"),
+        max_length=450_000,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The signature is empty: sign in the box.")},
+    )
 
 
 class RefundForm(forms.Form):

@@ -138,11 +138,25 @@ def _items(writer: _Writer, loan: Loan, *, only_open: bool = False) -> None:
             writer.line(_("Accessories: %(list)s") % {"list": item.accessories}, indent=12)
 
 
-def _signatures(writer: _Writer) -> None:
+def _signatures(writer: _Writer, loan: Loan | None = None) -> None:
+    """The two signature lines; the borrower's signature drawn on the tablet is printed on its line."""
     writer.space(24)
     canvas = writer.canvas
     half = (WIDTH - 2 * MARGIN) / 2
     writer.space(30)
+    if loan is not None and loan.agreement_signature:
+        from reportlab.lib.utils import ImageReader
+
+        canvas.drawImage(
+            ImageReader(io.BytesIO(bytes(loan.agreement_signature))),
+            MARGIN,
+            writer.y + 1,
+            width=half - 10 * mm,
+            height=26,
+            preserveAspectRatio=True,
+            anchor="sw",
+            mask="auto",
+        )
     canvas.line(MARGIN, writer.y, MARGIN + half - 10 * mm, writer.y)
     canvas.line(MARGIN + half, writer.y, WIDTH - MARGIN, writer.y)
     writer.text_at(MARGIN, writer.y - 12, _("Signature of the borrower"), size=9, width=half - 10 * mm)
@@ -219,7 +233,7 @@ def agreement_pdf(loan: Loan) -> bytes:
             writer.line("- " + rule, indent=4)
         writer.space(6)
         _qr_block(writer, loan)
-        _signatures(writer)
+        _signatures(writer, loan)
         canvas.showPage()
         canvas.save()
     return buffer.getvalue()

@@ -125,6 +125,7 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
                     cohort=form.cleaned_data["cohort"],
                     accessories=form.cleaned_data["accessories"],
                     agreement_signed=form.cleaned_data["agreement_signed"],
+                    signature=form.cleaned_data["signature"] or None,
                     by=request.user,
                 )
                 paid = form.payments(policy_terms(loan.policy, cohort=loan.cohort))

@@ -26,7 +26,7 @@ from loans.services import (
 from organizations.permissions import Action, can, may_reveal
 
 from .. import selectors
-from ..forms import CheckinForm, PaymentForm, RefundForm, open_loan_item
+from ..forms import CheckinForm, PaymentForm, RefundForm, SignatureForm, open_loan_item
 from .access import errors_on_form, form_status, member_required, pdf_response
 
 
@@ -37,7 +37,7 @@ def _loan_or_404(request, loan_id: int, action: Action = Action.VIEW):
     return loan
 
 
-def _loan_page(request, loan, *, payment_form=None, refund_form=None, refund_of=None, status=200):
+def _loan_page(request, loan, *, payment_form=None, refund_form=None, refund_of=None, signature_form=None, status=200):
     card_url = ""  # the card link is a secret: in clear for the roles that may reveal one, and logged
     if not loan.token_revoked_at and may_reveal(request.user, loan.organization_id):
         card_url = documents.loan_card_url(loan)
@@ -57,6 +57,7 @@ def _loan_page(request, loan, *, payment_form=None, refund_form=None, refund_of=
             "payment_form": payment_form or PaymentForm(),
             "refund_form": refund_form or RefundForm(),
             "refund_of": refund_of,
+            "signature_form": signature_form or SignatureForm(),
             "may_change": can(request.user, loan.organization_id, Action.CHANGE),
         },
         status=status,
@@ -149,13 +150,23 @@ def loan_renew_view(request: HttpRequest, loan_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def loan_agreement_signed_view(request: HttpRequest, loan_id: int) -> HttpResponse:
-    """Record the signature of a loan opened unsigned (before the rule that a policy requiring it lends only
-    signed, or under a policy that does not require it)."""
+    """Record the signature of a loan lent unsigned: on paper (the button), or drawn on the tablet
+    (`signature`, kept with the loan and printed on the agreement)."""
     loan = _loan_or_404(request, loan_id, Action.CHANGE)
+    signature = None
+    if "signature" in request.POST:  # the box on the screen, not the paper button
+        form = SignatureForm(request.POST)
+        if not form.is_valid():
+            return _loan_page(request, loan, signature_form=form, status=400)
+        signature = form.cleaned_data["signature"]
     try:
-        loan_agreement_sign(loan=loan, by=request.user)
+        loan_agreement_sign(loan=loan, by=request.user, signature=signature)
     except DomainError as error:
-        messages.error(request, error.message)
+        if signature is None:
+            messages.error(request, error.message)
+        else:
+            form.add_error("signature" if "signature" in (error.fields or {}) else None, error.message)
+            return _loan_page(request, loan, signature_form=form, status=400)
     else:
         messages.success(request, _("The signed agreement is recorded."))
     return redirect("frontend:loan", loan_id=loan.pk)

@@ -267,6 +267,13 @@ class LoanCheckoutSerializer(TenantSerializerMixin, serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     agreement_signed = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    signature = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=450_000,
+        help_text=_("Signed on the tablet: a data:image/png;base64 URL; counts as the signed agreement."),
+    )
     paid_now = serializers.ChoiceField(
         choices=PaymentMethod.choices,
         required=False,
@@ -322,6 +329,16 @@ class LoanReturnSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text=_("Null: the whole deposit held."),
+    )
+
+
+class SignatureSerializer(serializers.Serializer):
+    signature = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=450_000,
+        help_text=_("Signed on the tablet: a data:image/png;base64 URL. Empty: signed on paper."),
     )
 
 

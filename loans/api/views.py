@@ -29,6 +29,7 @@ from .serializers import (
     PolicyTermsSerializer,
     PublicLoanSerializer,
     RefundSerializer,
+    SignatureSerializer,
     WaitlistEntrySerializer,
 )
 
@@ -125,6 +126,7 @@ class LoanViewSet(
                 accessories=data["accessories"],
                 due_on=data["due_on"],
                 agreement_signed=data["agreement_signed"],
+                signature=data["signature"] or None,
                 note=data["note"],
                 by=request.user,
             )
@@ -189,11 +191,13 @@ class LoanViewSet(
         services.loan_give(loan=loan, by=request.user, **serializer.validated_data)
         return self._respond(loan)
 
-    @extend_schema(request=None, responses={200: LoanSerializer})
+    @extend_schema(request=SignatureSerializer, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="agreement-signed")
     def agreement_signed(self, request, pk=None):
         loan = self.get_object()
-        services.loan_agreement_sign(loan=loan, by=request.user)
+        params = SignatureSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.loan_agreement_sign(loan=loan, by=request.user, signature=params.validated_data["signature"] or None)
         return self._respond(loan)
 
     @extend_schema(request=None, responses={200: LoanSerializer})

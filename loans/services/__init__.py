@@ -13,7 +13,7 @@ from .calls import (
     renewal_request_key,
     renewal_request_refuse,
 )
-from .cards import card_reveal_record, loan_agreement_sign, loan_token_revoke, loan_token_rotate
+from .cards import card_reveal_record, loan_agreement_sign, loan_token_revoke, loan_token_rotate, signature_png
 from .checkout import (
     _check_kit_kinds,
     _close_items,
@@ -94,6 +94,7 @@ __all__ = [
     "card_reveal_record",
     "cohort_move_end",
     "loan_agreement_sign",
+    "signature_png",
     "loan_checkout",
     "loan_due_date",
     "loan_follow_ups_ensure",

@@ -1,5 +1,9 @@
 """The loan card and the agreement: card token rotate and revoke, the reveal log, the signed agreement."""
 
+import base64
+import binascii
+import io
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,6 +11,42 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 
 from ..models import CardRevealLog, Loan, new_public_token
+from ._common import _bad_input
+
+SIGNATURE_MAX_BYTES = 300_000
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def signature_png(value: str | bytes | None) -> bytes | None:
+    """A signature drawn on the tablet (a PNG, or its `data:image/png;base64,` URL) checked: a real PNG, not
+    too big, not blank. None or "" gives None (signed on paper, or not signed)."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        head, _sep, data = value.partition(",")
+        if not head.startswith("data:image/png;base64"):
+            raise _bad_input("signature", _("The signature must be a PNG image."))
+        try:
+            value = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise _bad_input("signature", _("The signature could not be read: sign again.")) from None
+    if len(value) > SIGNATURE_MAX_BYTES:
+        raise _bad_input("signature", _("The signature image is too big."))
+    if not value.startswith(PNG_MAGIC):
+        raise _bad_input("signature", _("The signature must be a PNG image."))
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(value))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise _bad_input("signature", _("The signature could not be read: sign again.")) from None
+    if image.width > 4000 or image.height > 2000:
+        raise _bad_input("signature", _("The signature image is too big."))
+    alpha = image.convert("RGBA").getchannel("A")
+    if alpha.getbbox() is None:
+        raise _bad_input("signature", _("The signature is empty: sign in the box."))
+    return value
 
 
 @transaction.atomic
@@ -39,11 +79,14 @@ def loan_token_revoke(*, loan: Loan, by) -> Loan:
 
 
 @transaction.atomic
-def loan_agreement_sign(*, loan: Loan, by) -> Loan:
-    """Record that the participant signed the printed agreement."""
+def loan_agreement_sign(*, loan: Loan, by, signature: str | bytes | None = None) -> Loan:
+    """Record that the participant signed: the printed agreement, or on the tablet (`signature`, a PNG kept
+    with the loan and drawn on the agreement PDF)."""
+    png = signature_png(signature)
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.agreement_signed_at is not None:
         raise DomainError("agreement_signed", _("The agreement is already signed."))
     loan.agreement_signed_at = timezone.now()
-    loan.save(update_fields=["agreement_signed_at", "updated_at"])
+    loan.agreement_signature = png
+    loan.save(update_fields=["agreement_signed_at", "agreement_signature", "updated_at"])
     return loan

@@ -24,6 +24,7 @@ from organizations.services import participant_lock_if_active
 from ..choices import KIT_EXTRA_KINDS, LoanStatus, PeriodKind, ReturnCondition, WaitlistStatus
 from ..models import Cohort, Loan, LoanItem, LoanPolicy, WaitlistEntry
 from ._common import _bad_input, _loan_sms_context, _lock_open_loan, _not_found, _sms_on_commit, today
+from .cards import signature_png
 from .cohorts import cohort_holds_check, loan_cap_check
 from .waitlist import waitlist_offer_next
 
@@ -61,6 +62,7 @@ def loan_checkout(
     accessories: str = "",
     due_on: datetime.date | None = None,
     agreement_signed: bool = False,
+    signature: str | bytes | None = None,
     note: str = "",
     by,
 ) -> Loan:
@@ -94,6 +96,8 @@ def loan_checkout(
             "policy_inactive", _("This policy is no longer used."), fields={"policy": [_("This policy is not active.")]}
         )
     _check_kit_kinds(policy, devices)
+    signature = signature_png(signature)  # signed on the tablet: that is a signed agreement
+    agreement_signed = agreement_signed or signature is not None
     if policy.agreement_required and not agreement_signed:
         # The rule: under such a policy a device leaves only with the agreement signed at the counter.
         message = _("This policy requires the signed agreement: tick that the participant signed it.")
@@ -136,6 +140,7 @@ def loan_checkout(
         wipe_on_return=policy.wipe_on_return,
         agreement_required=policy.agreement_required,
         agreement_signed_at=now if agreement_signed else None,
+        agreement_signature=signature,
         checked_out_by=by,
         note=note,
     )
