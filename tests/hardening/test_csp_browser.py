@@ -57,6 +57,5 @@ def test_the_desk_and_its_scan_script_work_under_the_policy(new_page, site, staf
     blocked = _watch_csp(page)
     log_in(page, site, "staff_a")
     page.goto(f"{site}/desk/checkin/")
-    page.wait_for_selector("#id_tag")
+    page.wait_for_selector("#id_tag-camera")  # the scan script ran under the policy and added its button
     assert not blocked, blocked
-    assert page.evaluate("document.querySelectorAll('script[nonce]').length") >= 1
