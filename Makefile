@@ -59,7 +59,7 @@ lint: setup
 messages: setup
 	$(BIN)/python manage.py makemessages -l nl -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'benchmarks/*' --ignore 'tests/*' --ignore 'deploy/*' --ignore 'docs/*'
 	$(BIN)/python -m backend.i18n --arabic-scope
-	$(BIN)/python manage.py makemessages -d djangojs -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'benchmarks/*' --ignore 'tests/*' --ignore 'deploy/*' --ignore 'docs/*'
+	$(BIN)/python manage.py makemessages -d djangojs -l nl -l fr --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'benchmarks/*' --ignore 'tests/*' --ignore 'deploy/*' --ignore 'docs/*' --ignore '*/vendor/*'
 
 # The manual: docs/ and mkdocs.yml, built into var/site; any MkDocs warning fails it (--strict).
 # NO_MKDOCS_2_WARNING silences Material's notice about its own end of life, printed on every build.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from loans.services import checkout_payments, loan_checkout, policy_terms
+from organizations.calendar import week
 from organizations.models import Participant
 from organizations.selectors import participants_for_user
 from organizations.services import participant_create
@@ -113,7 +114,8 @@ def checkout_policy(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = PolicyForm(request.POST or None, organization=organization, devices=devices)
     cohort = form.fields["cohort"].queryset.filter(pk=form.fields["cohort"].initial).first()
-    terms = [policy_terms(policy, cohort=cohort) for policy in form.fields["policy"].queryset]
+    calendar = week(organization)  # two queries for every policy's due date
+    terms = [policy_terms(policy, cohort=cohort, calendar=calendar) for policy in form.fields["policy"].queryset]
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the loan and what was paid for it, or nothing

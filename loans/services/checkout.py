@@ -17,7 +17,7 @@ from core.errors import DomainError
 from inventory.choices import DeviceStatus
 from inventory.models import Device
 from inventory.services import device_move
-from organizations.calendar import next_opening_day
+from organizations.calendar import next_opening_day as _next_opening_day
 from organizations.models import Organization, Participant
 from organizations.services import participant_lock_if_active
 
@@ -34,10 +34,19 @@ logger = logging.getLogger(__name__)
 # --- checkout ---------------------------------------------------------------------------------------
 
 
-def loan_due_date(*, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime.date | None) -> datetime.date:
+def loan_due_date(
+    *, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime.date | None, calendar=None
+) -> datetime.date:
     """The date typed at the desk as it is; a computed one (the policy's days, the course's end) moves to
-    the organisation's next opening day, so no participant is told to come back when the door is shut."""
+    the organisation's next opening day, so no participant is told to come back when the door is shut.
+    `calendar`: the organisation's organizations.calendar.Week, read once for many policies."""
     start = today()
+
+    def next_opening_day(day):
+        if calendar is not None:
+            return calendar.next_opening_day(day)
+        return _next_opening_day(policy.organization_id, day)
+
     if due_on is not None:
         if due_on < start:
             raise _bad_input("due_on", _("The due date is in the past."))
@@ -47,8 +56,8 @@ def loan_due_date(*, policy: LoanPolicy, cohort: Cohort | None, due_on: datetime
             raise _bad_input("cohort", _("This policy lends until a course ends: choose the course."))
         if cohort.ends_on < start:
             raise _bad_input("cohort", _("This course has already ended."))
-        return next_opening_day(policy.organization_id, cohort.ends_on)
-    return next_opening_day(policy.organization_id, start + datetime.timedelta(days=policy.period_days or 0))
+        return next_opening_day(cohort.ends_on)
+    return next_opening_day(start + datetime.timedelta(days=policy.period_days or 0))
 
 
 @transaction.atomic

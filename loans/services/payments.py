@@ -213,13 +213,14 @@ class PolicyTerms:
     deposit: Decimal
 
 
-def policy_terms(policy, *, cohort=None) -> PolicyTerms:
-    """The length, the computed due date (moved to the next opening day), renewals, fee and deposit."""
+def policy_terms(policy, *, cohort=None, calendar=None) -> PolicyTerms:
+    """The length, the computed due date (moved to the next opening day), renewals, fee and deposit.
+    `calendar`: the organisation's week (organizations.calendar.week), read once for a list of policies."""
     from ..choices import PeriodKind
     from .checkout import loan_due_date
 
     try:
-        due_on = loan_due_date(policy=policy, cohort=cohort, due_on=None)
+        due_on = loan_due_date(policy=policy, cohort=cohort, due_on=None, calendar=calendar)
     except DomainError:
         due_on = None
     fee_due = (

@@ -307,3 +307,26 @@ def test_the_api_refuses_a_negative_deposit_at_checkout_and_another_organisation
     other = api.as_user(staff_of_org_b)
     assert other.get(f"/api/v1/loans/{loan_id}/money/").status_code == 404
     assert other.get(f"/api/v1/loan-policies/{rental.pk}/terms/").status_code == 404
+
+
+# --- queries do not grow -----------------------------------------------------------------------------------
+
+
+def test_step_3_and_the_loan_page_take_the_same_queries_for_1_and_8_policies_or_payments(
+    desk, org_a, lend, rental, participant_a, device_a, staff_of_org_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert desk.get(url).status_code == 200
+        return len(queries)
+
+    step3 = _step3(device_a, participant_a)
+    loan = _paid_loan(lend, rental, staff_of_org_a)
+    few = (count(step3), count(f"/desk/loans/{loan.pk}/"))
+    for index in range(7):
+        LoanPolicyFactory(organization=org_a, name=f"Policy {index}")
+        services.payment_record(loan=loan, kind="fee", amount=Decimal("5"), by=staff_of_org_a)
+    assert (count(step3), count(f"/desk/loans/{loan.pk}/")) == few
