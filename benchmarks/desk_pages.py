@@ -47,12 +47,37 @@ def _url(name: str, *args, query: str = "") -> str | None:
         return None
 
 
+def _bench_course(org: Organization, members: int = 30) -> Cohort:
+    """seed_scale makes no course: one of 30 participants is added to this throw-away database, so the
+    course pages are timed with a class-sized course (the queries do not depend on its size)."""
+    import datetime
+
+    from loans.models import CohortMember
+
+    cohort, _created = Cohort.objects.get_or_create(
+        organization=org,
+        name="Benchmark course",
+        defaults={"starts_on": today(), "ends_on": today() + datetime.timedelta(days=60)},
+    )
+    people = Participant.objects.filter(organization=org, is_active=True).order_by("id")[:members]
+    CohortMember.objects.bulk_create(
+        [CohortMember(organization=org, cohort=cohort, participant=person) for person in people],
+        ignore_conflicts=True,
+    )
+    return cohort
+
+
+def _open_tag(loan) -> str:
+    item = loan.items.filter(closed_at__isnull=True).select_related("device").first()
+    return item.device.asset_tag if item else ""
+
+
 def pages(org: Organization) -> list[tuple[str, str | None]]:
     loan = Loan.objects.open().filter(organization=org).order_by("-id").first()
     participant = loan.participant
     device = Device.objects.filter(organization=org, status="available").order_by("id").first()
     any_device = Device.objects.filter(organization=org).order_by("-id").first()
-    cohort = Cohort.objects.filter(organization=org).order_by("-starts_on").first()
+    cohort = Cohort.objects.filter(organization=org).order_by("-starts_on").first() or _bench_course(org)
     policy = LoanPolicy.objects.filter(organization=org).order_by("id").first()
     fragment = participant.display_name.split()[0][:4]
     cases = [
@@ -67,7 +92,9 @@ def pages(org: Organization) -> list[tuple[str, str | None]]:
         ("Check in", _url("checkin")),
         ("Participants, search", _url("participants", query=f"q={fragment}")),
         ("Participant page", _url("participant", participant.pk)),
-        ("Loan page", _url("loan", loan.pk)),
+        ("Loan page (money, signature)", _url("loan", loan.pk)),
+        ("Renew, confirmation", _url("loan-renew", loan.pk)),
+        ("Check in from the loan page (deposit shown)", _url("checkin", query=f"tag={_open_tag(loan)}")),
         ("Labels", _url("labels")),
         ("Opening hours", _url("hours")),
         ("Devices, page 1", _url("devices")),
