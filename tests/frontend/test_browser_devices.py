@@ -86,3 +86,38 @@ def test_a_serial_typed_twice_is_shown_next_to_its_field_in_the_browser(site, ne
     page.wait_for_selector("#id_serials_error")
     assert "PF1" in page.inner_text("#id_serials_error")
     assert not Device.objects.exists() and not Donor.objects.exists()
+
+
+def test_a_device_goes_to_repair_and_back_from_its_page(site, new_page, org_a, staff_of_org_a):  # noqa: F811
+    from tests.inventory.factories import WipeRecordFactory
+    from tests.loans.factories import DeviceFactory
+
+    device = DeviceFactory(organization=org_a, asset_tag="OA-0100", make="Dell")
+    WipeRecordFactory(device=device)  # wiped at intake: it may go back on the shelf after the repair
+    page = new_page(viewport={"width": 768, "height": 1024})
+    log_in(page, site, "staff_a")
+    actions = 0
+    page.click("header >> text=Devices")
+    page.fill("input[name=q]", "OA-0100")
+    page.keyboard.press("Enter")
+    page.click("main a:has-text('OA-0100')")
+    actions += 4
+    # bad input first: a repair without its partner is refused next to the field, the status unchanged
+    page.fill("#id_problem", "Screen cracked")
+    page.click("main button:has-text('Send to repair')")
+    page.wait_for_selector("#id_partner_error")
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.AVAILABLE
+    page.fill("#id_partner", "Repair Café Schaerbeek")
+    page.click("main button:has-text('Send to repair')")
+    actions += 3
+    page.wait_for_selector("text=Repair Café Schaerbeek")
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.IN_REPAIR
+    assert not serious_violations(page)
+    with page.expect_navigation():
+        page.click("main form.inline button:has-text('Put on the shelf')")  # back from repair
+    actions += 1
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.AVAILABLE
+    assert actions <= 10, actions
