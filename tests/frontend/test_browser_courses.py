@@ -75,6 +75,7 @@ def test_eight_participants_of_a_course_lent_tablets_in_at_most_30_actions(
         page.click("text=Print all agreements (one PDF)")
     actions += 1
     assert answer.value.ok and answer.value.headers["content-type"] == "application/pdf"
+    print(f"\n{__name__}: {actions} actions (limit 30)")
     assert actions <= 30, actions
     assert not [url for url in visited if "/admin/" in url]
     width = page.evaluate("document.documentElement.scrollWidth")

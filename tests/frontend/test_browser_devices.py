@@ -66,6 +66,7 @@ def test_three_donated_laptops_to_available_with_labels_in_at_most_20_actions(
     actions += 1
     response = answer.value
     assert response.ok and response.headers["content-type"] == "application/pdf"
+    print(f"\n{__name__}: {actions} actions (limit 20)")
     assert actions <= 20, actions
 
     page.goto(f"{site}/desk/devices/{devices[0].pk}/")
@@ -120,4 +121,5 @@ def test_a_device_goes_to_repair_and_back_from_its_page(site, new_page, org_a, s
     actions += 1
     device.refresh_from_db()
     assert device.status == DeviceStatus.AVAILABLE
+    print(f"\n{__name__}: {actions} actions (limit 10)")
     assert actions <= 10, actions

@@ -40,6 +40,7 @@ def test_an_administrator_sets_monday_to_friday_and_a_closed_day(site, new_page,
     actions += 3
     page.wait_for_selector("text=Team day")
     assert Closure.objects.filter(organization=org_a, starts_on=day).exists()
+    print(f"\n{__name__}: {actions} actions (limit 15)")
     assert actions <= 15, actions  # 1 to open, 2 per weekday, 1 to save, 3 for a closed day
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768, width

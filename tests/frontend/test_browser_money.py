@@ -68,6 +68,7 @@ def test_a_loan_with_fee_and_deposit_to_check_in_with_refund_in_at_most_12_actio
     actions += 2
     page.wait_for_selector("text=Deposit given back: 20.00 €.")
     assert "It is available to lend again." in page.inner_text("main")
+    print(f"\n{__name__}: {actions} actions (limit 12)")
     assert actions <= 12, actions
 
     loan.refresh_from_db()

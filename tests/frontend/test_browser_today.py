@@ -70,6 +70,7 @@ def test_a_coordinator_records_a_call_reminds_and_approves_a_renewal_from_today(
     assert Loan.objects.get(pk=asking.pk).due_on == renews_to
     assert StaffTask.objects.get(pk=task.pk).done_at is not None
 
+    print(f"\n{__name__}: {actions} actions (limit 6)")
     assert actions <= 6, actions  # a call in 4 (open, outcome, date, save), the reminder in 1, approve in 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768, width
