@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, courses, devices, hours, labels, loans, participants, today
+from .desk import checkout, codes, courses, devices, hours, labels, loans, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -42,6 +42,10 @@ urlpatterns = [
         participants.participant_waitlist_cancel,
         name="participant-waitlist-cancel",
     ),
+    path("desk/participants/<int:participant_id>/codes/new", codes.code_new, name="code-new"),
+    path("desk/codes/<int:code_id>/", codes.code_detail, name="code"),
+    path("desk/codes/<int:code_id>/letter.pdf", codes.code_letter_view, name="code-letter"),
+    path("desk/codes/<int:code_id>/<str:action>", codes.code_action, name="code-action"),
     path("desk/courses/", courses.courses, name="courses"),
     path("desk/courses/<int:cohort_id>/", courses.course_detail, name="course"),
     path("desk/courses/<int:cohort_id>/checkout/", courses.course_checkout, name="course-checkout"),

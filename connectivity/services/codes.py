@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +152,50 @@ def code_assign(
     if modem is not None:
         _hand_over_modem(modem=modem, code=code, by=by)
     return code
+
+
+def code_assign_next(
+    *,
+    pack,
+    organization_id: int,
+    participant,
+    eligibility_basis: str,
+    by,
+    household_ref: str = "",
+    modem: Device | None = None,
+) -> EligibilityCode:
+    """Give the pack's next available code of the organisation (the one expiring first) to the participant.
+
+    The desk's way: nobody picks a code by hand. Two desks at once each get their own code: a code taken
+    meanwhile (`code_assign`'s conditional UPDATE fails) makes this try the next one, a few times."""
+    today = timezone.localdate()
+    for _attempt in range(5):
+        code = (
+            EligibilityCode.objects.filter(organization_id=organization_id, pack=pack, status=CodeStatus.AVAILABLE)
+            .exclude(expires_on__lt=today)
+            .select_related("programme", "pack", "organization")
+            .order_by(models.F("expires_on").asc(nulls_last=True), "id")
+            .first()
+        )
+        if code is None:
+            raise DomainError(
+                "no_code_available",
+                _("No code of this pack is left: import the provider's next batch."),
+                fields={"pack": [_("No code of this pack is left: import the provider's next batch.")]},
+            )
+        try:
+            return code_assign(
+                code=code,
+                participant=participant,
+                eligibility_basis=eligibility_basis,
+                household_ref=household_ref,
+                modem=modem,
+                by=by,
+            )
+        except DomainError as error:
+            if error.code != "code_not_available":
+                raise
+    raise DomainError("code_not_available", _("Codes are being given out at another desk: try again."))
 
 
 @transaction.atomic

@@ -218,4 +218,6 @@ def test_the_desk_has_no_export_page():
         "course-agreements",
         "labels",
         "device-labels",
+        # export row: the internet-code letter, staff and admins (tests/frontend/test_desk_codes.py)
+        "code-letter",
     }
