@@ -43,6 +43,7 @@ urlpatterns = [
         name="participant-waitlist-cancel",
     ),
     path("desk/participants/<int:participant_id>/codes/new", codes.code_new, name="code-new"),
+    path("desk/codes/", codes.code_stock, name="codes"),
     path("desk/codes/<int:code_id>/", codes.code_detail, name="code"),
     path("desk/codes/<int:code_id>/letter.pdf", codes.code_letter_view, name="code-letter"),
     path("desk/codes/<int:code_id>/<str:action>", codes.code_action, name="code-action"),

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from connectivity.choices import CODE_HELD_STATUSES, CodeStatus, EligibilityBasis
-from connectivity.models import CodeRevealLog, EligibilityCode, Pack
+from connectivity.models import CodeRevealLog, ConnectivityProgramme, EligibilityCode, Pack
 from connectivity.selectors import codes_for_user
 from connectivity.services import (
     code_activate,
     code_assign_next,
+    code_batch_import,
     code_deliver_sms,
     code_letter,
     code_reveal,
@@ -26,7 +27,8 @@ from connectivity.services import (
 )
 from core.errors import DomainError
 from inventory.choices import DeviceKind
-from organizations.permissions import Action, can
+from organizations.models import Organization
+from organizations.permissions import REVEAL, Action, can, may_reveal, organization_ids_allowing
 from organizations.selectors import participants_for_user
 
 from ..forms import find_device
@@ -91,8 +93,11 @@ class CodeAssignForm(forms.Form):
                 self.add_error("modem", _("This device is not a 4G modem."))
             else:
                 data["modem_device"] = device
-        if data.get("delivery") == "sms" and not (self.participant.sms_consent and self.participant.phone):
-            self.add_error("delivery", _("No SMS consent or no mobile number: print the letter instead."))
+        if data.get("delivery") == "sms":
+            if not (self.participant.sms_consent and self.participant.phone):
+                self.add_error("delivery", _("No SMS consent or no mobile number: print the letter instead."))
+            elif not may_reveal(self.user, self.participant.organization_id):
+                self.add_error("delivery", _("Your role does not send codes in clear: ask a staff member."))
         return data
 
 
@@ -212,7 +217,8 @@ def code_letter_view(request: HttpRequest, code_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def code_action(request: HttpRequest, code_id: int, action: str) -> HttpResponse:
-    code = _code_or_404(request, code_id, Action.CHANGE)
+    # the code in clear (shown, or sent by SMS) is for the roles that may reveal a secret: staff and admins
+    code = _code_or_404(request, code_id, REVEAL if action in ("reveal", "sms") else Action.CHANGE)
     try:
         if action == "reveal":
             clear = code_reveal(code=code, by=request.user, reason=_("shown at the desk"), purpose="reveal")
@@ -234,3 +240,82 @@ def code_action(request: HttpRequest, code_id: int, action: str) -> HttpResponse
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("frontend:code", code_id=code.pk)
+
+
+# --- the stock and a provider's batch ------------------------------------------------------------------
+
+
+class CodeImportForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organization.objects.none(), empty_label=None
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=ConnectivityProgramme.objects.filter(is_active=True).order_by("name")
+    )
+    reference = forms.CharField(label=gettext_lazy("Batch reference (the provider's)"), max_length=120, required=False)
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"), help_text=gettext_lazy("Columns: code, pack, expiry (one code per line).")
+    )
+    commit = forms.BooleanField(label=gettext_lazy("Import now (otherwise only check the file)"), required=False)
+
+    def __init__(self, *args, org_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.order_by("name")
+        if org_ids is not None:
+            orgs = orgs.filter(pk__in=org_ids)
+        self.fields["organization"].queryset = orgs
+        if len(orgs) == 1:
+            self.fields["organization"].initial = orgs[0]
+            self.fields["organization"].widget = forms.HiddenInput()
+
+
+@member_required
+def code_stock(request: HttpRequest) -> HttpResponse:
+    """Codes left per pack in the user's organisations, and the import of a provider's batch (a dry run
+    listing every bad line, then an all-or-nothing commit)."""
+    org_ids = organization_ids_allowing(request.user, Action.CHANGE)
+    form = CodeImportForm(request.POST or None, request.FILES or None, org_ids=org_ids)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            text = data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file must be UTF-8 text (CSV)."))
+        else:
+            arguments = {
+                "organization": data["organization"],
+                "programme": data["programme"],
+                "csv_text": text,
+                "reference": data["reference"],
+                "by": request.user,
+            }
+            try:
+                report = code_batch_import(**arguments, dry_run=True)  # every bad line listed, nothing written
+                if report.ok and data["commit"]:
+                    report = code_batch_import(**arguments, dry_run=False)  # all or nothing
+            except DomainError as error:
+                errors_on_form(form, error, default_field="file")
+            else:
+                if not report.ok:
+                    form.add_error(
+                        "file", _("%(count)d lines have errors; nothing was imported.") % {"count": len(report.errors)}
+                    )
+                elif not report.dry_run:
+                    messages.success(request, _("%(count)d codes imported.") % {"count": report.rows})
+                    return redirect("frontend:codes")
+    stock = (
+        EligibilityCode.objects.filter(organization_id__in=org_ids)
+        .values("programme__name", "pack__name")
+        .annotate(
+            available=Count("pk", filter=Q(status=CodeStatus.AVAILABLE)),
+            held=Count("pk", filter=Q(status__in=CODE_HELD_STATUSES)),
+        )
+        .order_by("programme__name", "pack__name")
+    )
+    return render(
+        request,
+        "frontend/desk/codes/stock.html",
+        {"form": form, "report": report, "stock": list(stock), "active": "codes"},
+        status=400 if form.errors else 200,
+    )

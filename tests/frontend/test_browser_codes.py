@@ -67,3 +67,36 @@ def test_from_the_participant_page_to_the_code_and_its_letter_in_at_most_8_actio
     assert not EligibilityCode.objects.filter(participant=neighbour).exists()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768, width
+
+
+def test_a_providers_batch_with_a_duplicate_is_listed_then_imported_when_correct(
+    site,  # noqa: F811
+    new_page,  # noqa: F811
+    org_a,
+    staff_of_org_a,
+    tmp_path,
+):
+    batch = CodeBatchFactory(organization=org_a)
+    PackFactory(programme=batch.programme, name="Essential 20 GB", modem_included=False)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,pack,expiry\nTEI-0001,Essential 20 GB,2099-12-31\nTEI-0001,Essential 20 GB,2099-12-31\n")
+    good = tmp_path / "good.csv"
+    good.write_text("code,pack,expiry\nTEI-0001,Essential 20 GB,2099-12-31\nTEI-0002,Essential 20 GB,2099-12-31\n")
+    page = new_page(viewport={"width": 768, "height": 1024})
+    log_in(page, site, "staff_a")
+    page.click("header >> text=Internet codes")
+    assert not serious_violations(page)
+    page.select_option("#id_programme", str(batch.programme.pk))
+    page.set_input_files("#id_file", str(bad))
+    page.check("#id_commit")
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("#report-errors")
+    assert "also on line 2" in page.inner_text("#report-errors")
+    assert not serious_violations(page)
+    assert not EligibilityCode.objects.filter(code="TEI-0001").exists()
+    page.select_option("#id_programme", str(batch.programme.pk))
+    page.set_input_files("#id_file", str(good))
+    page.check("#id_commit")
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("text=2 codes imported.")
+    assert EligibilityCode.objects.filter(organization=org_a, code__in=["TEI-0001", "TEI-0002"]).count() == 2

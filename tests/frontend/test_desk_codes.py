@@ -166,3 +166,83 @@ def test_another_organisations_pack_stock_is_not_offered(desk, person, org_b):
     assert "Pack of B" not in form
     response = _give(desk, person, pack)
     assert response.status_code == 400 and response.context["form"].errors["pack"]
+
+
+def test_a_volunteer_gives_a_code_but_does_not_see_or_send_it_in_clear(client, person, stock, volunteer_of_org_a):
+    client.force_login(volunteer_of_org_a)
+    assert _give_as(client, person, stock["pack"]).status_code == 302
+    code = EligibilityCode.objects.get(participant=person)
+    assert "Show the code" not in client.get(f"/desk/codes/{code.pk}/").content.decode()
+    assert client.post(f"/desk/codes/{code.pk}/reveal").status_code == 404
+    assert client.post(f"/desk/codes/{code.pk}/sms").status_code == 404
+    assert not CodeRevealLog.objects.filter(code=code).exists()
+    refused = _give_as(
+        client,
+        ParticipantFactory(organization=person.organization, sms_consent=True, phone="+32470000001"),
+        stock["pack"],
+        delivery="sms",
+        household_ref="Rue Neuve 3",
+    )
+    assert refused.status_code == 400 and refused.context["form"].errors["delivery"]
+
+
+def _give_as(client, person, pack, **extra):
+    return _give(client, person, pack, **extra)
+
+
+# --- the stock and a provider's batch ------------------------------------------------------------------
+
+
+def _csv(*lines):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("codes.csv", ("code,pack,expiry\n" + "\n".join(lines) + "\n").encode(), "text/csv")
+
+
+def test_a_batch_is_checked_line_by_line_then_imported_all_or_nothing(desk, org_a, stock):
+    programme = stock["batch"].programme
+    before = EligibilityCode.objects.count()
+    bad = desk.post(
+        "/desk/codes/",
+        {
+            "organization": org_a.pk,
+            "programme": programme.pk,
+            "file": _csv(
+                "NEWCODE-0001,Essential 20 GB,2099-12-31",
+                "NEWCODE-0001,Essential 20 GB,2099-12-31",
+                "NEWCODE-0002,No such pack,2099-12-31",
+            ),
+            "commit": "on",
+        },
+    )
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "Line 3:" in page and "also on line 2" in page and "Line 4:" in page
+    assert bad.context["form"].errors["file"]
+    assert EligibilityCode.objects.count() == before  # nothing of it
+    dry = desk.post(
+        "/desk/codes/",
+        {"organization": org_a.pk, "programme": programme.pk, "file": _csv("NEWCODE-0001,Essential 20 GB,2099-12-31")},
+    )
+    assert dry.status_code == 200 and "1 code is correct" in dry.content.decode()
+    assert EligibilityCode.objects.count() == before
+    done = desk.post(
+        "/desk/codes/",
+        {
+            "organization": org_a.pk,
+            "programme": programme.pk,
+            "file": _csv("NEWCODE-0001,Essential 20 GB,2099-12-31"),
+            "commit": "on",
+        },
+    )
+    assert done.status_code == 302
+    assert EligibilityCode.objects.filter(code="NEWCODE-0001", organization=org_a).count() == 1
+    page = desk.get("/desk/codes/").content.decode()
+    assert "Essential 20 GB" in page
+
+
+def test_the_stock_shows_only_the_users_organisations(desk, org_b, stock):
+    batch = CodeBatchFactory(organization=org_b)
+    EligibilityCodeFactory(batch=batch, pack=PackFactory(programme=batch.programme, name="Stock of B"))
+    page = desk.get("/desk/codes/").content.decode()
+    assert "Essential 20 GB" in page and "Stock of B" not in page
