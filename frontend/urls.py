@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, codes, courses, devices, hours, labels, loans, participants, today
+from .desk import checkout, cheques, codes, courses, devices, hours, labels, loans, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("desk/participants/<int:participant_id>/codes/new", codes.code_new, name="code-new"),
     path("desk/codes/", codes.code_stock, name="codes"),
+    path("desk/cheques/", cheques.cheque_stock, name="cheques"),
+    path("desk/participants/<int:participant_id>/cheques/new", cheques.cheque_issue, name="cheque-issue"),
+    path("desk/cheques/<int:cheque_id>/", cheques.cheque_detail, name="cheque"),
+    path("desk/cheques/<int:cheque_id>/redeem", cheques.cheque_redeem, name="cheque-redeem"),
+    path("desk/cheques/<int:cheque_id>/void", cheques.cheque_void, name="cheque-void"),
     path("desk/codes/<int:code_id>/", codes.code_detail, name="code"),
     path("desk/codes/<int:code_id>/letter.pdf", codes.code_letter_view, name="code-letter"),
     path("desk/codes/<int:code_id>/<str:action>", codes.code_action, name="code-action"),

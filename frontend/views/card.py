@@ -102,8 +102,8 @@ def _card_context(loan, language: str) -> dict:
         # An open request for this due date: the card says so instead of offering the button again.
         "pending": card_renewal_pending(loan) if is_open and loan.renewal_mode != RenewalMode.AUTOMATIC else None,
         # The payload already holds the participant's codes and digicheques (connectivity's public items).
-        "codes": payload.get("codes", []),
-        "digicheques": [c for c in payload.get("digicheques", []) if c["status"] == "issued"],
+        "codes": [_dated(c, "expires_on") for c in payload.get("codes", [])],
+        "digicheques": [_dated(c, "expires_on") for c in payload.get("digicheques", []) if c["status"] == "issued"],
         "organization": organization,
     }
 
@@ -138,3 +138,10 @@ def loan_card_renew(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = renewal_refusal(error.code)
             return _render(request, "frontend/card/card.html", context, language=language, chosen=chosen, status=409)
     return redirect(f"{request.path.rsplit('/renew', 1)[0]}?done={outcome}&lang={language}")
+
+
+def _dated(item: dict, *names: str) -> dict:
+    """The payload's ISO dates as dates, so the card prints them in the participant's language's format."""
+    import datetime
+
+    return {**item, **{name: datetime.date.fromisoformat(item[name]) for name in names if item.get(name)}}
