@@ -15,7 +15,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -127,17 +126,15 @@ def _ltr_story(blocks) -> list:
 
 
 def rtl_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Arabic `text` shaped, wrapped to `width` points, each line in visual order (draw it right-aligned)."""
-    import arabic_reshaper
-    from bidi.algorithm import get_display
+    """Arabic `text` shaped, wrapped to `width` points, each line in visual order (draw it right-aligned):
+    the full bidirectional algorithm per paragraph (core.rtl)."""
+    from core.rtl import visual_lines
 
-    shaped = arabic_reshaper.reshape(str(text))
-    return [get_display(line, base_dir="R") for line in simpleSplit(shaped, font, size, width)]
+    return visual_lines(text, font, size, width)
 
 
 def _rtl_story(blocks) -> list:
-    import arabic_reshaper
-    from bidi.algorithm import get_display
+    from core.rtl import visual
 
     register_rtl_font()
     body = ParagraphStyle("rtl", fontName=RTL_FONT, fontSize=12, leading=18, alignment=TA_RIGHT)
@@ -153,7 +150,7 @@ def _rtl_story(blocks) -> list:
         if kind == "space":
             story.append(Spacer(1, 6 * mm))
         elif kind == "code":
-            label = get_display(arabic_reshaper.reshape(_("Your code")), base_dir="R")
+            label = visual(_("Your code"))
             story.append(_code_box(label, text, body, code_style, rtl=True))
         elif kind == "step":
             number += 1
