@@ -186,3 +186,22 @@ def test_the_card_is_rate_limited_per_address_with_a_friendly_page(client, lend,
     response = client.post(f"/l/{loan.public_token}/renew?lang=nl")
     assert response.status_code == 429 and "Even geduld" in response.content.decode()
     assert not StaffTask.objects.exists()
+
+
+def test_a_card_link_is_22_characters_and_an_older_43_character_link_still_opens(client, lend):
+    from loans.models import Loan
+
+    loan = lend()
+    assert len(loan.public_token) == 22
+    old = "A" * 43  # a link printed before the shorter tokens
+    Loan.objects.filter(pk=loan.pk).update(public_token=old)
+    assert client.get(f"/l/{old}").status_code == 200
+    assert client.get(f"/l/{old[:22]}").status_code == 404  # bad input: a cut link finds nothing
+
+
+def test_the_cards_first_line_says_who_writes(client, lend, org_a):
+    loan = lend()
+    html = client.get(f"/l/{loan.public_token}").content.decode()
+    main = html[html.index("<main") :]
+    assert main.index('id="card-from"') < main.index("<h1")
+    assert org_a.name in main[main.index('id="card-from"') : main.index("<h1")]

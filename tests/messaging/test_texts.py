@@ -8,11 +8,11 @@ from messaging import texts
 from messaging.encoding import non_gsm7_characters, sms_size
 
 # Realistic, deliberately long values: a long organisation name, a production link with a real
-# 43-character loan-card token, a national phone number and the widest date of each language.
+# 22-character loan-card token (128 bits), a national phone number and the widest date of each language.
 REALISTIC = {
     "org": "Dagcentrum Den Teirling",
     "phone": "02 640 00 00",
-    "link": "https://lendwise.brussels/l/" + "x" * 43,
+    "link": "https://lendwise.brussels/l/" + "x" * 22,
     "code": "TNT-8F3K-29QX-7LMA",
     "programme": "Telenet Essential Internet",
     "device": "Chromebook",
