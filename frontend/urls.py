@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .desk import checkout, cheques, codes, courses, devices, hours, labels, loans, participants, today
+from .desk import checkout, cheques, codes, courses, devices, hours, labels, loans, messages, participants, today
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -44,6 +44,9 @@ urlpatterns = [
     ),
     path("desk/participants/<int:participant_id>/codes/new", codes.code_new, name="code-new"),
     path("desk/codes/", codes.code_stock, name="codes"),
+    path("desk/messages/", messages.wordings, name="wordings"),
+    path("desk/messages/<str:key>/<str:language>/", messages.wording_edit, name="wording"),
+    path("desk/messages/<str:key>/<str:language>/preview", messages.wording_preview_json, name="wording-preview"),
     path("desk/cheques/", cheques.cheque_stock, name="cheques"),
     path("desk/participants/<int:participant_id>/cheques/new", cheques.cheque_issue, name="cheque-issue"),
     path("desk/cheques/<int:cheque_id>/", cheques.cheque_detail, name="cheque"),

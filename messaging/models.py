@@ -203,3 +203,31 @@ class SendingHours(models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+class SmsWording(models.Model):
+    """An organisation's own wording of one SMS (a key of messaging.texts, e.g. `loan_reminder.before`) in one
+    language; without a row the catalogue's default is sent. Checked on save (messaging.services.wordings):
+    known placeholders only, the organisation's name first. Its history is kept."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="sms_wordings", verbose_name=_("organisation")
+    )
+    key = models.CharField(_("message"), max_length=40)
+    language = models.CharField(_("language"), max_length=5)
+    body = models.TextField(_("text"), max_length=640)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("SMS wording")
+        verbose_name_plural = _("SMS wordings")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key", "language"], name="smswording_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.key} {self.language}"

@@ -91,8 +91,9 @@ def text_key(template: str, context: dict) -> str:
     return template
 
 
-def render(template: str, language: str, *, org: str, phone: str, context: dict) -> str:
-    """The SMS text; raises KeyError naming a missing placeholder, ValueError for an unknown template."""
+def render(template: str, language: str, *, org: str, phone: str, context: dict, wording: str | None = None) -> str:
+    """The SMS text; raises KeyError naming a missing placeholder, ValueError for an unknown template.
+    `wording`: the organisation's own text for this key and language (messaging.models.SmsWording)."""
     if template not in TEMPLATES:
         raise ValueError(f"unknown SMS template {template!r}; known: {', '.join(TEMPLATES)}")
     if language not in SUPPORTED_LANGUAGES:
@@ -103,4 +104,5 @@ def render(template: str, language: str, *, org: str, phone: str, context: dict)
             values[name] = format_date(value.date(), language)
         elif isinstance(value, datetime.date):
             values[name] = format_date(value, language)
-    return _in(language, _WORDINGS[text_key(template, context)]).format(**values).strip()
+    text = wording if wording else _in(language, _WORDINGS[text_key(template, context)])
+    return text.format(**values).strip()

@@ -22,6 +22,7 @@ from .outbound import (  # noqa: F401
     classify_number,
     loan_card_url,
     organization_phone,
+    organization_wordings,
     recipient_problem,
     sms_queue,
     sms_send_after_commit,
@@ -65,4 +66,15 @@ from .sending import (  # noqa: F401
     message_send,
     messages_mark_stale,
     messages_send_due,
+)
+from .wordings import (  # noqa: F401, E402
+    PLACEHOLDERS,
+    Preview,
+    example_context,
+    wording_check,
+    wording_current,
+    wording_default,
+    wording_preview,
+    wording_reset,
+    wording_save,
 )

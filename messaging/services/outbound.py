@@ -79,6 +79,19 @@ def organization_phone(organization: Organization) -> str:
     return phonenumbers.format_number(organization.phone, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+def organization_wordings(organization_ids, *, key: str | None = None, language: str | None = None) -> dict:
+    """The organisations' own SMS wordings, {(organisation id, key, language): text}, in one query."""
+    from ..models import SmsWording
+
+    rows = SmsWording.objects.filter(organization_id__in=list(organization_ids))
+    if key is not None:
+        rows = rows.filter(key=key, language=language)
+    return {
+        (org_id, k, lang): body
+        for org_id, k, lang, body in rows.values_list("organization_id", "key", "language", "body")
+    }
+
+
 def loan_card_url(public_token: str, *, revoked: bool = False) -> str:
     return settings.SITE_URL if revoked else f"{settings.SITE_URL}/l/{public_token}"
 
@@ -101,8 +114,14 @@ def _build(
     content_type_id: int | None = None,
     object_id: int | None = None,
     scheduled_for: datetime.datetime | None = None,
+    wordings: dict | None = None,
 ) -> OutboundMessage:
-    body = texts.render(template, language, org=organization.name, phone=org_phone, context=context)
+    """`wordings`: {(organisation id, key, language): text} read beforehand for many messages; else one query."""
+    key = texts.text_key(template, context)
+    if wordings is None:
+        wordings = organization_wordings([organization.pk], key=key, language=language)
+    wording = wordings.get((organization.pk, key, language))
+    body = texts.render(template, language, org=organization.name, phone=org_phone, context=context, wording=wording)
     size = sms_size(body)
     return OutboundMessage(
         organization=organization,

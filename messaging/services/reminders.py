@@ -17,7 +17,16 @@ from organizations.models import Organization, Participant
 from ..choices import BlockedReason
 from ..models import OutboundMessage
 from .hours import in_sending_hours, local_today
-from .outbound import _build, _language, _recipient, loan_card_url, organization_phone, recipient_problem, sms_queue
+from .outbound import (
+    _build,
+    _language,
+    _recipient,
+    loan_card_url,
+    organization_phone,
+    organization_wordings,
+    recipient_problem,
+    sms_queue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +126,7 @@ def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: in
             .annotate(raw_phone=Cast("phone", CharField()))
             .values_list("id", "raw_phone", "preferred_language", "sms_consent", "is_active")
         }
+        wordings = organization_wordings({row[1][1] for row in rows}, key=None)
         messages = []
         for key, loan, offset in rows:
             loan_id, org_id, participant_id, due_on, _offsets, token, revoked_at, _grace = loan
@@ -136,6 +146,7 @@ def reminders_create_due(*, now: datetime.datetime | None = None, batch_size: in
                     content_type_id=content_type_id,
                     object_id=loan_id,
                     scheduled_for=now,
+                    wordings=wordings,
                 )
             )
         OutboundMessage.objects.bulk_create(messages, batch_size=batch_size, ignore_conflicts=True)
