@@ -96,11 +96,15 @@ def waitlist_offer_next(*, device: Device, by=None) -> WaitlistEntry | None:
 
 
 def _device_word(device: Device, participant: Participant) -> str:
+    """The device kind in the participant's words and language, Arabic included (inventory.texts)."""
     from django.utils import translation
 
-    language = participant.preferred_language if participant.preferred_language in ("nl", "fr", "en") else "fr"
+    from inventory.texts import device_label
+
+    language = participant.preferred_language if participant.preferred_language in ("nl", "fr", "en", "ar") else "fr"
     with translation.override(language):
-        return str(device.get_kind_display()).lower()
+        word = device_label(device.kind)
+    return word if language == "ar" else word.lower()
 
 
 def waitlist_offer_scan(*, organization: Organization | None = None, device_kind: str | None = None) -> int:

@@ -130,3 +130,20 @@ def test_a_new_device_of_a_waited_kind_is_offered_by_the_daily_scan(waiting, org
     device = DeviceFactory(organization=org_a)
     assert loans_daily_task.delay().get()["offers_made"] == 1
     assert _reload(waiting[0]).offered_device == device
+
+
+@pytest.mark.parametrize(("language", "word"), [("ar", "كروم"), ("nl", "chromebook"), ("fr", "chromebook")])
+def test_the_offer_sms_names_the_device_in_the_participants_language(org_a, language, word):
+    """Not "chromebook جاهز لك": the device kind comes from the participant's words (inventory.texts)."""
+    from loans.services import _device_word
+    from tests.factories import ParticipantFactory
+    from tests.loans.factories import DeviceFactory
+
+    person = ParticipantFactory(organization=org_a, preferred_language=language)
+    said = _device_word(DeviceFactory(organization=org_a, kind="chromebook"), person)
+    if language == "ar":
+        assert any("\u0600" <= char <= "\u06ff" for char in said), said
+    else:
+        assert said == word
+    unknown = ParticipantFactory.build(organization=org_a, preferred_language="")  # bad input: falls back to French
+    assert _device_word(DeviceFactory(organization=org_a, kind="tablet"), unknown) == "tablette"
