@@ -25,7 +25,7 @@ from ..choices import KIT_EXTRA_KINDS, LoanStatus, PeriodKind, ReturnCondition, 
 from ..models import Cohort, Loan, LoanItem, LoanPolicy, WaitlistEntry
 from ._common import _bad_input, _loan_sms_context, _lock_open_loan, _not_found, _sms_on_commit, today
 from .cards import signature_png
-from .cohorts import cohort_holds_check, loan_cap_check
+from .holds import cohort_holds_check, loan_cap_check
 from .waitlist import waitlist_offer_next
 
 logger = logging.getLogger(__name__)
