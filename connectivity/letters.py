@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from organizations.calendar import opening_hours_text
+from organizations.details import organization_address
 
 LETTER_LANGUAGES = ("nl", "fr", "en", "ar")
 RTL_LANGUAGES = ("ar",)
@@ -92,6 +93,9 @@ def _blocks(code) -> list[tuple[str, str]]:
             },
         ),
     ]
+    address = organization_address(organization)
+    if address:
+        blocks.append(("body", address))
     return blocks
 
 

@@ -81,6 +81,7 @@ urlpatterns = [
     path("desk/devices/<int:device_id>/wipes/", devices.device_wipe, name="device-wipe"),
     path("desk/devices/<int:device_id>/actions/<str:action>", devices.device_action, name="device-action"),
     path("desk/hours/", hours.hours, name="hours"),
+    path("desk/hours/details/", hours.details_save, name="organization-details"),
     path("desk/hours/closures/", hours.closure_add, name="closure-add"),
     path("desk/hours/closures/<int:closure_id>/remove", hours.closure_remove, name="closure-remove"),
     path("desk/hours/public-holidays/", hours.public_holidays, name="public-holidays"),

@@ -19,6 +19,7 @@ from connectivity.letters import RTL_FONT, register_rtl_font, rtl_lines
 from core.qr import draw_qr
 from inventory.texts import device_label  # the participant's words for device kinds, nl/fr/en/ar
 from organizations.calendar import opening_hours_text
+from organizations.details import organization_address
 
 from .choices import FeePeriod
 from .models import Loan
@@ -107,7 +108,7 @@ def _header(writer: _Writer, loan: Loan, title: str) -> None:
     organization = loan.organization
     writer.line(organization.name, size=14, bold=True)
     details = [
-        organization.address,
+        organization_address(organization),
         str(organization.phone) if organization.phone else "",
         opening_hours_text(organization),
     ]

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from core.db import load_timestamps_in_c
 from organizations.calendar import opening_hours_text
+from organizations.details import organization_address
 from organizations.models import Participant
 from organizations.selectors import scope_to_user, user_organization_ids
 
@@ -49,7 +50,7 @@ def loan_by_public_token(token: str) -> Loan | None:
     if not token or len(token) > 64:
         return None
     return (
-        Loan.objects.select_related("organization", "participant")
+        Loan.objects.select_related("organization", "organization__logo", "participant")
         .prefetch_related(
             Prefetch("items", queryset=LoanItem.objects.select_related("device").order_by("id")), "organization__hours"
         )
@@ -96,7 +97,7 @@ def loan_public_payload(loan: Loan) -> dict:
         "organization": {
             "name": organization.name,
             "phone": str(organization.phone) if organization.phone else "",
-            "address": organization.address,
+            "address": organization_address(organization, language),
             "opening_hours": hours,
         },
     }

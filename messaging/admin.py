@@ -1,12 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from organizations.admin_base import TenantAdmin
 
-from . import services
-from .models import OutboundMessage, SendingHours, SmsOptOut
+from . import services, texts
+from .models import OutboundMessage, SendingHours, SmsOptOut, SmsWording
 from .secrets import masked_body
+from .services.wordings import MAX_SEGMENTS, PLACEHOLDERS, wording_preview
 
 
 @admin.register(OutboundMessage)
@@ -71,3 +73,47 @@ class SmsOptOutAdmin(TenantAdmin):
 @admin.register(SendingHours)
 class SendingHoursAdmin(TenantAdmin):
     list_display = ["organization", "starts_at", "ends_at"]
+
+
+class SmsWordingForm(forms.ModelForm):
+    """The same checks as the desk and the API: a known message and language, known placeholders only, the
+    organisation's name first, at most three SMS."""
+
+    class Meta:
+        model = SmsWording
+        fields = ["organization", "key", "language", "body"]
+        widgets = {
+            "key": forms.Select(choices=[(key, key) for key in PLACEHOLDERS]),
+            "language": forms.Select(choices=[(code, code) for code in texts.SUPPORTED_LANGUAGES]),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, key, language, body = (cleaned.get(n) for n in ("organization", "key", "language", "body"))
+        if organization and key and language and body:
+            try:
+                preview = wording_preview(organization, key, language, body)
+            except DomainError as error:
+                for field, errors in (error.fields or {"body": [error.message]}).items():
+                    for message in errors:
+                        self.add_error(field if field in self.fields else "body", message)
+                return cleaned
+            if preview.segments > MAX_SEGMENTS:
+                self.add_error("body", _("At most three SMS."))
+        return cleaned
+
+
+@admin.register(SmsWording)
+class SmsWordingAdmin(TenantAdmin):
+    """The back office's view of the organisations' own SMS wordings; daily editing is at /desk/messages/."""
+
+    form = SmsWordingForm
+    list_display = ["organization", "key", "language", "updated_at", "updated_by"]
+    list_filter = ["key", "language", "organization"]
+    search_fields = ["body"]
+    list_select_related = ["organization", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

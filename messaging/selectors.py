@@ -6,7 +6,7 @@ from django.db.models.functions import TruncMonth
 from organizations.selectors import scope_to_user
 
 from .choices import MessageStatus
-from .models import OutboundMessage, SmsOptOut
+from .models import OutboundMessage, SmsOptOut, SmsWording
 
 
 def messages_for_user(user) -> QuerySet[OutboundMessage]:
@@ -27,4 +27,10 @@ def message_counts_by_month(user) -> QuerySet:
         .values("organization_id", "organization__name", "month")
         .annotate(messages=Count("id"), segments=Sum("segments"))
         .order_by("-month", "organization__name")
+    )
+
+
+def wordings_for_user(user) -> QuerySet[SmsWording]:
+    return scope_to_user(SmsWording.objects.select_related("updated_by"), user).order_by(
+        "organization", "key", "language"
     )

@@ -6,7 +6,8 @@ and the loan-card link. nl/fr/en stay inside the GSM-7 alphabet (no ç, ê, €.
 values they fit one 160-character segment; tests/messaging/test_texts.py proves it for every template and
 language. Arabic is UCS-2.
 
-Placeholders: {org} and {phone} come from the organisation; the caller's context gives the rest:
+Placeholders: {org} and {phone} come from the organisation, and {address} and {hours} (in the participant's
+language) when a wording uses them; the caller's context gives the rest:
   loan_reminder:     date (due date), link, offset (days relative to due date: <0, 0, >0 pick the wording)
   waitlist_offer:    date (collect by); device (optional, a short word such as "laptop")
   code_delivery:     code, programme
@@ -91,9 +92,20 @@ def text_key(template: str, context: dict) -> str:
     return template
 
 
-def render(template: str, language: str, *, org: str, phone: str, context: dict, wording: str | None = None) -> str:
+def render(
+    template: str,
+    language: str,
+    *,
+    org: str,
+    phone: str,
+    context: dict,
+    wording: str | None = None,
+    details=None,
+) -> str:
     """The SMS text; raises KeyError naming a missing placeholder, ValueError for an unknown template.
-    `wording`: the organisation's own text for this key and language (messaging.models.SmsWording)."""
+    `wording`: the organisation's own text for this key and language (messaging.models.SmsWording).
+    `details(language)`: the organisation's {address} and {hours} in that language, asked for only when the
+    text uses them."""
     if template not in TEMPLATES:
         raise ValueError(f"unknown SMS template {template!r}; known: {', '.join(TEMPLATES)}")
     if language not in SUPPORTED_LANGUAGES:
@@ -105,4 +117,6 @@ def render(template: str, language: str, *, org: str, phone: str, context: dict,
         elif isinstance(value, datetime.date):
             values[name] = format_date(value, language)
     text = wording if wording else _in(language, _WORDINGS[text_key(template, context)])
+    if details is not None and ("{address}" in text or "{hours}" in text):
+        values = {**details(language), **values}
     return text.format(**values).strip()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 
 from .choices import ClosureKind, Weekday
+from .details import organization_note
 from .models import Closure, OpeningHours, Organization
 
 # Further than a year ahead nothing is moved: a closure that long is a data error, not a plan.
@@ -117,8 +118,9 @@ def opening_hours_text(organization: Organization, *, hours=None) -> str:
             names = f"{names}–{WEEKDAYS_ABBR[run[-1]]}"
         parts.append(f"{names} {periods_text(by_day[run[0]])}")
     text = "; ".join(parts)
-    if organization.hours_note:
-        text = f"{text}; {organization.hours_note}" if text else organization.hours_note
+    note = organization_note(organization)
+    if note:
+        text = f"{text}; {note}" if text else note
     return text
 
 

@@ -40,6 +40,16 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Only what the weekly hours cannot say, e.g. coffee group on Wednesday at 10:00."),
     )
+    # The address and the practical note as a participant reads them, per language; empty falls back to the
+    # text as entered above (organizations/details.py).
+    address_nl = models.CharField(_("address in Dutch"), max_length=255, blank=True)
+    address_fr = models.CharField(_("address in French"), max_length=255, blank=True)
+    address_en = models.CharField(_("address in English"), max_length=255, blank=True)
+    address_ar = models.CharField(_("address in Arabic"), max_length=255, blank=True)
+    hours_note_nl = models.CharField(_("note in Dutch"), max_length=255, blank=True)
+    hours_note_fr = models.CharField(_("note in French"), max_length=255, blank=True)
+    hours_note_en = models.CharField(_("note in English"), max_length=255, blank=True)
+    hours_note_ar = models.CharField(_("note in Arabic"), max_length=255, blank=True)
     public_holidays_until = models.PositiveSmallIntegerField(
         _("public holidays filled in until"), null=True, blank=True, editable=False
     )
@@ -63,6 +73,30 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrganizationLogo(models.Model):
+    """A small PNG (at most details.LOGO_MAX_BYTES after resizing) on the loan card's first line. Its own
+    table, so that the lists that join the organisation never carry its bytes."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="logo", verbose_name=_("organisation")
+    )
+    png = models.BinaryField(_("picture"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
+        constraints = [
+            models.CheckConstraint(condition=Q(png__isnull=False), name="organizationlogo_png_present"),
+        ]
+
+    def __str__(self):
+        return str(self.organization)
 
 
 class OpeningHours(models.Model):

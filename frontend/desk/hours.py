@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from organizations import calendar
+from organizations import calendar, details
 from organizations.choices import ClosureKind, Weekday
 from organizations.models import Closure, Organization
 from organizations.permissions import Action, can
@@ -33,6 +33,14 @@ class HoursForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Only what the weekly hours cannot say, e.g. coffee group on Wednesday at 10:00."),
     )
+
+    hours_note_nl = forms.CharField(label=gettext_lazy("In Dutch"), max_length=255, required=False)
+    hours_note_fr = forms.CharField(label=gettext_lazy("In French"), max_length=255, required=False)
+    hours_note_en = forms.CharField(label=gettext_lazy("In English"), max_length=255, required=False)
+    hours_note_ar = forms.CharField(
+        label=gettext_lazy("In Arabic"), max_length=255, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    NOTE_FIELDS = ("hours_note", "hours_note_nl", "hours_note_fr", "hours_note_en", "hours_note_ar")
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +67,11 @@ class HoursForm(forms.Form):
                     )
                 pairs.append(names)
             self.days.append((weekday, pairs))
-        self.fields["hours_note"].initial = organization.hours_note
+        for name in self.NOTE_FIELDS:
+            self.fields[name].initial = getattr(organization, name)
+
+    def note_translations(self):
+        return [self[name] for name in self.NOTE_FIELDS[1:]]
 
     def rows(self):
         """(weekday label, [(opens field, closes field), ...]) for the template's table."""
@@ -90,6 +102,41 @@ class HoursForm(forms.Form):
                     self.add_error(after["field"], _("Two periods of this day overlap."))
         cleaned["periods"] = [{k: v for k, v in p.items() if k != "field"} for p in periods]
         return cleaned
+
+
+class DetailsForm(forms.Form):
+    """The address as on the door, its wording per language a participant can choose, and the logo."""
+
+    address = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("As on the door; used in every language that has no wording of its own."),
+    )
+    address_nl = forms.CharField(label=gettext_lazy("In Dutch"), max_length=255, required=False)
+    address_fr = forms.CharField(label=gettext_lazy("In French"), max_length=255, required=False)
+    address_en = forms.CharField(label=gettext_lazy("In English"), max_length=255, required=False)
+    address_ar = forms.CharField(
+        label=gettext_lazy("In Arabic"), max_length=255, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    logo = forms.FileField(
+        label=gettext_lazy("Logo"),
+        required=False,
+        help_text=gettext_lazy("PNG, JPEG or WebP; made small (at most 5 KB) for the loan card."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+    )
+    logo_remove = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
+    ADDRESS_FIELDS = ("address", "address_nl", "address_fr", "address_en", "address_ar")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.ADDRESS_FIELDS:
+            self.fields[name].initial = getattr(organization, name)
+        # The plain file input: the "currently"/"clear" parts of ClearableFileInput are for model files.
+        self.fields["logo"].widget = forms.FileInput(attrs=self.fields["logo"].widget.attrs)
+
+    def translations(self):
+        return [self[name] for name in self.ADDRESS_FIELDS[1:]]
 
 
 class ClosureForm(forms.Form):
@@ -130,7 +177,7 @@ def _url(organization: Organization) -> str:
     return f"{reverse('frontend:hours')}?organization={organization.pk}"
 
 
-def _page(request, organization, *, hours_form=None, closure_form=None, status=200) -> HttpResponse:
+def _page(request, organization, *, hours_form=None, closure_form=None, details_form=None, status=200):
     may_manage = can(request.user, organization.pk, Action.MANAGE)
     today = timezone.localdate()
     return render(
@@ -143,6 +190,8 @@ def _page(request, organization, *, hours_form=None, closure_form=None, status=2
             "may_manage": may_manage,
             "hours_form": hours_form or HoursForm(organization=organization),
             "closure_form": closure_form or ClosureForm(),
+            "details_form": details_form or DetailsForm(organization=organization),
+            "logo": details.logo_data_uri(organization),
             "closures": Closure.objects.filter(organization=organization, ends_on__gte=today).order_by("starts_on"),
             "week_text": calendar.opening_hours_text(organization),
             "next_years": [today.year, today.year + 1],
@@ -163,14 +212,42 @@ def hours(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 calendar.opening_hours_set(organization=organization, periods=form.cleaned_data["periods"])
-                organization.hours_note = form.cleaned_data["hours_note"]
-                organization.save(update_fields=["hours_note"])
+                for name in HoursForm.NOTE_FIELDS:
+                    setattr(organization, name, form.cleaned_data[name])
+                organization.save(update_fields=list(HoursForm.NOTE_FIELDS))
         except DomainError as error:
             errors_on_form(form, error)
         else:
             messages.success(request, _("The opening hours are saved."))
             return redirect(_url(organization))
     return _page(request, organization, hours_form=form, status=form_status(request))
+
+
+@require_POST
+@member_required
+def details_save(request: HttpRequest) -> HttpResponse:
+    """The address per language and the logo, in one step; a bad picture writes nothing."""
+    organization = _organization_or_404(request)
+    if not can(request.user, organization.pk, Action.MANAGE):
+        return render(request, "frontend/desk/not_member.html", status=403)
+    form = DetailsForm(request.POST, request.FILES, organization=organization)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                for name in DetailsForm.ADDRESS_FIELDS:
+                    setattr(organization, name, data[name])
+                organization.save(update_fields=list(DetailsForm.ADDRESS_FIELDS))
+                if data["logo"]:
+                    details.logo_set(organization=organization, upload=data["logo"], by=request.user)
+                elif data["logo_remove"]:
+                    details.logo_remove(organization=organization)
+        except DomainError as error:
+            errors_on_form(form, error)
+        else:
+            messages.success(request, _("The address and logo are saved."))
+            return redirect(_url(organization))
+    return _page(request, organization, details_form=form, status=400)
 
 
 @require_POST

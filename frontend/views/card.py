@@ -20,6 +20,7 @@ from loans.choices import LoanStatus, RenewalMode
 from loans.selectors import loan_by_public_token, loan_public_payload
 from loans.services import today
 from organizations.calendar import opening_hours_text
+from organizations.details import logo_data_uri, organization_address
 
 from ..languages import CARD_LANGUAGES, LANGUAGE_COOKIE, RTL_LANGUAGES, card_language
 from ..selectors import card_renewal_pending
@@ -89,7 +90,12 @@ def _card_context(loan, language: str) -> dict:
             {"label": device_label(item["kind"]), "asset_tag": item["asset_tag"], "returned": item["returned"]}
             for item in payload["items"]
         ]
-        organization = {**payload["organization"], "opening_hours": opening_hours_text(loan.organization)}
+        organization = {
+            **payload["organization"],
+            "address": organization_address(loan.organization, language),
+            "opening_hours": opening_hours_text(loan.organization),
+            "logo": logo_data_uri(loan.organization),
+        }
     return {
         "card": payload,
         "loan": loan,

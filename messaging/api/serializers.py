@@ -1,12 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from organizations.api.fields import OrganizationField
 from organizations.choices import Role
+from organizations.permissions import Action
 from organizations.selectors import user_roles
 
+from .. import texts
 from ..choices import BlockedReason
-from ..models import OutboundMessage, SmsOptOut
+from ..encoding import sms_size
+from ..models import OutboundMessage, SmsOptOut, SmsWording
 from ..secrets import masked_bodies, masked_body
+from ..services.wordings import PLACEHOLDERS
 
 READS_REPLY_TEXT = frozenset({Role.ADMIN, Role.STAFF})
 
@@ -119,3 +124,76 @@ class SmsOptOutSerializer(serializers.ModelSerializer):
         if user.is_superuser or user_roles(user).get(obj.organization_id) in READS_REPLY_TEXT:
             return obj.reply_text
         return None
+
+
+class SmsWordingSerializer(serializers.ModelSerializer):
+    """An organisation's own wording of one SMS in one language. Saving one that exists replaces its text;
+    deleting it goes back to the default (the history keeps every text)."""
+
+    organization = OrganizationField(action=Action.MANAGE, required=False)
+    key = serializers.ChoiceField(choices=sorted(PLACEHOLDERS))
+    language = serializers.ChoiceField(choices=texts.SUPPORTED_LANGUAGES)
+    body = serializers.CharField(max_length=640)
+    confirm_segments = serializers.BooleanField(
+        write_only=True, default=False, help_text=_("Needed when the text takes more than one SMS.")
+    )
+    segments = serializers.SerializerMethodField()
+    encoding = serializers.SerializerMethodField()
+    updated_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = SmsWording
+        fields = [
+            "id",
+            "organization",
+            "key",
+            "language",
+            "body",
+            "confirm_segments",
+            "segments",
+            "encoding",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = ["updated_at"]
+        validators: list = []  # saving a wording that exists replaces it (wording_save), not a conflict
+
+    def get_segments(self, wording) -> int:
+        return sms_size(wording.body).segments
+
+    def get_encoding(self, wording) -> str:
+        return sms_size(wording.body).encoding
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            for name in ("organization", "key", "language"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: [_("Fixed once saved: save a new wording instead.")]})
+        elif "organization" not in attrs:
+            choices = list(self.fields["organization"].get_queryset()[:2])
+            if len(choices) != 1:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+            attrs["organization"] = choices[0]
+        return attrs
+
+
+class WordingPreviewSerializer(serializers.Serializer):
+    organization = OrganizationField(action=Action.VIEW, required=False)
+    key = serializers.ChoiceField(choices=sorted(PLACEHOLDERS))
+    language = serializers.ChoiceField(choices=texts.SUPPORTED_LANGUAGES)
+    body = serializers.CharField(max_length=640)
+
+
+class WordingPreviewResultSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    encoding = serializers.CharField()
+    length = serializers.IntegerField()
+    segments = serializers.IntegerField()
+
+
+class WordingDefaultSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    language = serializers.CharField()
+    body = serializers.CharField()
+    placeholders = serializers.ListField(child=serializers.CharField())

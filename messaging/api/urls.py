@@ -6,6 +6,7 @@ from . import views
 router = DefaultRouter()
 router.register("sms/messages", views.OutboundMessageViewSet, basename="sms-message")
 router.register("sms/opt-outs", views.SmsOptOutViewSet, basename="sms-opt-out")
+router.register("sms/wordings", views.SmsWordingViewSet, basename="sms-wording")
 
 urlpatterns = [
     path("sms/status/<str:provider>/", views.StatusWebhookView.as_view(), name="sms-status-webhook"),

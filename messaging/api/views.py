@@ -4,21 +4,32 @@ from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import DomainError
 from organizations.api.base import TenantViewSetMixin
 from organizations.permissions import Action
 
-from .. import selectors, services, webhooks
+from .. import selectors, services, texts, webhooks
 from ..filters import OutboundMessageFilter
 from ..models import OutboundMessage
-from .serializers import MonthlyCountSerializer, OutboundMessageSerializer, ResendSerializer, SmsOptOutSerializer
+from ..services import wordings
+from .serializers import (
+    MonthlyCountSerializer,
+    OutboundMessageSerializer,
+    ResendSerializer,
+    SmsOptOutSerializer,
+    SmsWordingSerializer,
+    WordingDefaultSerializer,
+    WordingPreviewResultSerializer,
+    WordingPreviewSerializer,
+)
 
 
 class OutboundMessageViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -53,6 +64,96 @@ class SmsOptOutViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
     selector = selectors.opt_outs_for_user
     filterset_fields = ["organization", "participant", "channel"]
     ordering_fields = ["received_at"]
+
+
+class SmsWordingViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
+    """An organisation's own SMS wordings (the desk's /desk/messages/ over the same service).
+
+    Only an administrator of the organisation saves or resets one; members read them. A text is checked on
+    save: known placeholders only (an unknown one is a 400 naming it), the organisation's name first, and
+    above one SMS only with `confirm_segments`. DELETE goes back to the default text; the history is kept."""
+
+    serializer_class = SmsWordingSerializer
+    selector = selectors.wordings_for_user
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    action_permissions = {
+        "create": Action.MANAGE,
+        "update": Action.MANAGE,
+        "partial_update": Action.MANAGE,
+        "destroy": Action.MANAGE,
+    }
+    filterset_fields = ["organization", "key", "language"]
+    ordering_fields = ["updated_at", "key", "language"]
+
+    def _save(self, organization, key, language, body, confirm):
+        try:
+            wordings.wording_save(organization, key, language, body, by=self.request.user, confirm_segments=confirm)
+        except DomainError as error:
+            raise ValidationError(error.fields or {"body": [error.message]}) from error
+        return self.get_queryset().get(organization=organization, key=key, language=language)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        self.check_create_permission(data["organization"])
+        serializer.instance = self._save(
+            data["organization"], data["key"], data["language"], data["body"], data["confirm_segments"]
+        )
+
+    def perform_update(self, serializer):
+        wording, data = serializer.instance, serializer.validated_data
+        serializer.instance = self._save(
+            wording.organization,
+            wording.key,
+            wording.language,
+            data.get("body", wording.body),
+            data.get("confirm_segments", False),
+        )
+
+    def perform_destroy(self, instance):
+        wordings.wording_reset(instance.organization, instance.key, instance.language, by=self.request.user)
+
+    @extend_schema(
+        request=WordingPreviewSerializer,
+        responses={200: WordingPreviewResultSerializer},
+        examples=[
+            OpenApiExample(
+                "A reminder in French",
+                request_only=True,
+                value={"key": "loan_reminder.before", "language": "fr", "body": "{org}: rendez-le le {date}. {phone}"},
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def preview(self, request):
+        """The text as a participant would get it, with the organisation's real data and an example
+        participant, and its segment count; nothing is saved."""
+        serializer = WordingPreviewSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organization = data.get("organization") or serializer.fields["organization"].get_queryset().first()
+        if organization is None:
+            raise ValidationError({"organization": [_("This field is required.")]})
+        try:
+            result = wordings.wording_preview(organization, data["key"], data["language"], data["body"])
+        except DomainError as error:
+            raise ValidationError(error.fields or {"body": [error.message]}) from error
+        return Response(WordingPreviewResultSerializer(result).data)
+
+    @extend_schema(responses=WordingDefaultSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def defaults(self, request):
+        """The default text of every message in every language, with the placeholders it may use."""
+        rows = [
+            {
+                "key": key,
+                "language": language,
+                "body": wordings.wording_default(key, language),
+                "placeholders": sorted(wordings.PLACEHOLDERS[key] | wordings.ALWAYS),
+            }
+            for key in wordings.PLACEHOLDERS
+            for language in texts.SUPPORTED_LANGUAGES
+        ]
+        return Response(WordingDefaultSerializer(rows, many=True).data)
 
 
 def _provider(provider: str) -> str:

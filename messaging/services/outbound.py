@@ -11,10 +11,12 @@ from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from organizations.calendar import opening_hours_text
+from organizations.details import organization_address
 from organizations.models import Organization, Participant
 
 from .. import texts
@@ -121,7 +123,15 @@ def _build(
     if wordings is None:
         wordings = organization_wordings([organization.pk], key=key, language=language)
     wording = wordings.get((organization.pk, key, language))
-    body = texts.render(template, language, org=organization.name, phone=org_phone, context=context, wording=wording)
+    body = texts.render(
+        template,
+        language,
+        org=organization.name,
+        phone=org_phone,
+        context=context,
+        wording=wording,
+        details=lambda language: organization_details(organization, language),
+    )
     size = sms_size(body)
     return OutboundMessage(
         organization=organization,
@@ -139,6 +149,15 @@ def _build(
         blocked_reason=problem,
         idempotency_key=idempotency_key,
     )
+
+
+def organization_details(organization: Organization, language: str) -> dict:
+    """{address} and {hours} of the organisation, in `language`."""
+    with translation.override(language):
+        return {
+            "address": organization_address(organization, language) or "-",
+            "hours": opening_hours_text(organization) or "-",
+        }
 
 
 SEND_TASK = "messaging.tasks.sms_send_task"

@@ -16,7 +16,7 @@ from .. import texts
 from ..encoding import sms_size
 from ..models import SmsWording
 
-# The placeholders each wording may use ({org} and {phone} always).
+# The placeholders each wording may use (ALWAYS: the organisation's name, phone, address and hours).
 PLACEHOLDERS = {
     "loan_reminder.before": {"date", "link"},
     "loan_reminder.today": {"link"},
@@ -26,7 +26,7 @@ PLACEHOLDERS = {
     "loan_confirmation": {"date", "link"},
     "renewal_refused": {"date"},
 }
-ALWAYS = {"org", "phone"}
+ALWAYS = {"org", "phone", "address", "hours"}
 MAX_SEGMENTS = 3
 
 
@@ -94,7 +94,14 @@ def wording_preview(organization, key: str, language: str, body: str) -> Preview
     from .outbound import organization_phone
 
     wording_check(key, body)
-    values = {**example_context(key, language), "org": organization.name, "phone": organization_phone(organization)}
+    from .outbound import organization_details
+
+    values = {
+        **example_context(key, language),
+        **organization_details(organization, language),
+        "org": organization.name,
+        "phone": organization_phone(organization),
+    }
     for name, value in list(values.items()):
         if isinstance(value, datetime.date):
             values[name] = texts.format_date(value, language)

@@ -47,3 +47,30 @@ def test_an_administrator_sets_monday_to_friday_and_a_closed_day(site, new_page,
     assert not serious_violations(page)
     assert not re.search(r"/admin/", page.url)
     screenshot(page, "desk-hours")
+
+
+def test_an_administrator_gives_the_address_in_french_and_a_logo(site, new_page, org_a, admin_of_org_a, tmp_path):  # noqa: F811
+    from PIL import Image
+
+    from organizations.models import Organization, OrganizationLogo
+
+    picture = tmp_path / "logo.png"
+    Image.new("RGB", (900, 300), (11, 61, 145)).save(picture)
+    page = new_page(viewport={"width": 768, "height": 1024})
+    log_in(page, site, "admin_a")
+    actions = 0
+    page.click("header >> text=Opening hours")
+    actions += 1
+    page.fill("#id_address", "Kasteleinsstraat 10, 1050 Elsene")
+    page.fill("#id_address_fr", "Rue du Châtelain 10, 1050 Ixelles")
+    page.set_input_files("#id_logo", str(picture))
+    page.click("button:has-text('Save the address and logo')")
+    actions += 4
+    page.wait_for_selector("text=The address and logo are saved.")
+    assert Organization.objects.get(pk=org_a.pk).address_fr == "Rue du Châtelain 10, 1050 Ixelles"
+    assert len(bytes(OrganizationLogo.objects.get(organization=org_a).png)) <= 5 * 1024
+    assert page.locator("#details-title ~ p img[src^='data:image/png']").count() == 1
+    print(f"\n{__name__}: {actions} actions (limit 6)")
+    assert actions <= 6, actions
+    assert not serious_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768

@@ -16,7 +16,8 @@ from inventory.choices import DeviceKind, DeviceStatus
 from loans import services as loan_services
 from messaging import services as messaging_services
 from messaging.choices import OptOutChannel
-from messaging.models import SmsOptOut
+from messaging.models import SmsOptOut, SmsWording
+from messaging.services.wordings import PLACEHOLDERS as WORDING_PLACEHOLDERS
 from organizations import services as organization_services
 from organizations.choices import Role, StaffTaskKind
 from organizations.models import Closure
@@ -128,7 +129,7 @@ def _one_of_each(organization, user, number: int) -> None:
     connectivity_services.digicheque_issue(cheque=first, participant=participant, by=user)
     connectivity_services.digicheque_spend(cheque=second, repair_ticket=repair, by=user)
 
-    # messaging: an SMS about the loan, an opt-out
+    # messaging: an SMS about the loan, an organisation's own wording, an opt-out
     messaging_services.sms_queue(
         organization=organization,
         participant=participant,
@@ -136,6 +137,13 @@ def _one_of_each(organization, user, number: int) -> None:
         context={"date": loan.due_on.isoformat(), "link": "https://example.org/l/x"},
         idempotency_key=f"rows:{tag}",
         related=loan,
+    )
+    key = sorted(WORDING_PLACEHOLDERS)[number % len(WORDING_PLACEHOLDERS)]
+    SmsWording.objects.update_or_create(
+        organization=organization,
+        key=key,
+        language=("nl", "fr", "en", "ar")[(number // len(WORDING_PLACEHOLDERS)) % 4],
+        defaults={"body": "{org}: " + f"wording {tag}" + " {phone}", "updated_by": user},
     )
     SmsOptOut.objects.create(
         organization=organization,
