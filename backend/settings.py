@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "ConditionGradeEnum": "inventory.choices.ConditionGrade",
         "WipeMethodEnum": "inventory.choices.WipeMethod",
         "PaymentMethodEnum": "loans.choices.PaymentMethod",
+        "SmsLanguageEnum": "messaging.texts.SUPPORTED_LANGUAGES",
     },
 }
 
