@@ -24,6 +24,24 @@ from .access import errors_on_form, form_status, member_required
 PERIODS_PER_DAY = 2
 
 
+_IN_LANGUAGE = (
+    ("nl", gettext_lazy("In Dutch")),
+    ("fr", gettext_lazy("In French")),
+    ("en", gettext_lazy("In English")),
+    ("ar", gettext_lazy("In Arabic")),
+)
+
+
+def _in_each_language(form: forms.Form, prefix: str, organization: Organization) -> None:
+    """`<prefix>_nl` ... `<prefix>_ar`: optional wordings of one detail in each language a participant picks."""
+    for code, label in _IN_LANGUAGE:
+        widget = forms.TextInput(attrs={"dir": "rtl"} if code == "ar" else {})
+        name = f"{prefix}_{code}"
+        form.fields[name] = forms.CharField(
+            label=label, max_length=255, required=False, widget=widget, initial=getattr(organization, name)
+        )
+
+
 class HoursForm(forms.Form):
     """Two periods per weekday (morning and afternoon, say); an empty pair is no period."""
 
@@ -34,12 +52,6 @@ class HoursForm(forms.Form):
         help_text=gettext_lazy("Only what the weekly hours cannot say, e.g. coffee group on Wednesday at 10:00."),
     )
 
-    hours_note_nl = forms.CharField(label=gettext_lazy("In Dutch"), max_length=255, required=False)
-    hours_note_fr = forms.CharField(label=gettext_lazy("In French"), max_length=255, required=False)
-    hours_note_en = forms.CharField(label=gettext_lazy("In English"), max_length=255, required=False)
-    hours_note_ar = forms.CharField(
-        label=gettext_lazy("In Arabic"), max_length=255, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
     NOTE_FIELDS = ("hours_note", "hours_note_nl", "hours_note_fr", "hours_note_en", "hours_note_ar")
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -67,8 +79,8 @@ class HoursForm(forms.Form):
                     )
                 pairs.append(names)
             self.days.append((weekday, pairs))
-        for name in self.NOTE_FIELDS:
-            self.fields[name].initial = getattr(organization, name)
+        self.fields["hours_note"].initial = organization.hours_note
+        _in_each_language(self, "hours_note", organization)
 
     def note_translations(self):
         return [self[name] for name in self.NOTE_FIELDS[1:]]
@@ -113,12 +125,6 @@ class DetailsForm(forms.Form):
         required=False,
         help_text=gettext_lazy("As on the door; used in every language that has no wording of its own."),
     )
-    address_nl = forms.CharField(label=gettext_lazy("In Dutch"), max_length=255, required=False)
-    address_fr = forms.CharField(label=gettext_lazy("In French"), max_length=255, required=False)
-    address_en = forms.CharField(label=gettext_lazy("In English"), max_length=255, required=False)
-    address_ar = forms.CharField(
-        label=gettext_lazy("In Arabic"), max_length=255, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
     logo = forms.FileField(
         label=gettext_lazy("Logo"),
         required=False,
@@ -130,8 +136,8 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.ADDRESS_FIELDS:
-            self.fields[name].initial = getattr(organization, name)
+        self.fields["address"].initial = organization.address
+        _in_each_language(self, "address", organization)
         # The plain file input: the "currently"/"clear" parts of ClearableFileInput are for model files.
         self.fields["logo"].widget = forms.FileInput(attrs=self.fields["logo"].widget.attrs)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from organizations.api.fields import OrganizationField
+from organizations.api.fields import OrganizationField, TenantSerializerMixin
 from organizations.choices import Role
 from organizations.permissions import Action
 from organizations.selectors import user_roles
@@ -126,11 +126,11 @@ class SmsOptOutSerializer(serializers.ModelSerializer):
         return None
 
 
-class SmsWordingSerializer(serializers.ModelSerializer):
+class SmsWordingSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     """An organisation's own wording of one SMS in one language. Saving one that exists replaces its text;
     deleting it goes back to the default (the history keeps every text)."""
 
-    organization = OrganizationField(action=Action.MANAGE, required=False)
+    organization_action = Action.MANAGE
     key = serializers.ChoiceField(choices=sorted(PLACEHOLDERS))
     language = serializers.ChoiceField(choices=texts.SUPPORTED_LANGUAGES)
     body = serializers.CharField(max_length=640)
@@ -165,16 +165,11 @@ class SmsWordingSerializer(serializers.ModelSerializer):
         return sms_size(wording.body).encoding
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
+        attrs = super().validate(attrs)  # TenantSerializerMixin: the organisation, fixed once saved
         if self.instance is not None:
-            for name in ("organization", "key", "language"):
+            for name in ("key", "language"):
                 if name in attrs and attrs[name] != getattr(self.instance, name):
                     raise serializers.ValidationError({name: [_("Fixed once saved: save a new wording instead.")]})
-        elif "organization" not in attrs:
-            choices = list(self.fields["organization"].get_queryset()[:2])
-            if len(choices) != 1:
-                raise serializers.ValidationError({"organization": [_("This field is required.")]})
-            attrs["organization"] = choices[0]
         return attrs
 
 

@@ -55,7 +55,8 @@ def _one_of_each(organization, user, number: int) -> None:
     )
     funder = FunderFactory(name=f"Funder {tag}")
     grant = GrantFactory(organization=organization, funder=funder, name=f"Grant {tag}")
-    closed = datetime.date(2030, 1, 1) + datetime.timedelta(days=number)
+    # Closed days far ahead of today (none moves a due date of these rows), one per row set.
+    closed = datetime.date.today() + datetime.timedelta(days=4 * 365 + number)
     Closure.objects.create(organization=organization, starts_on=closed, ends_on=closed, reason=f"Closed {tag}")
 
     # inventory
