@@ -152,12 +152,16 @@ def _build(
 
 
 def organization_details(organization: Organization, language: str) -> dict:
-    """{address} and {hours} of the organisation, in `language`."""
-    with translation.override(language):
-        return {
-            "address": organization_address(organization, language) or "-",
-            "hours": opening_hours_text(organization) or "-",
-        }
+    """{address} and {hours} of the organisation, in `language`; kept on the instance, so a reminder scan
+    reads an organisation's hours once per language, not once per message."""
+    memo = organization.__dict__.setdefault("_sms_details", {})
+    if language not in memo:
+        with translation.override(language):
+            memo[language] = {
+                "address": organization_address(organization, language) or "-",
+                "hours": opening_hours_text(organization) or "-",
+            }
+    return memo[language]
 
 
 SEND_TASK = "messaging.tasks.sms_send_task"
