@@ -27,6 +27,21 @@ from organizations.selectors import participants_for_user
 from .access import errors_on_form, form_status, member_required
 
 EXPIRING_SOON_DAYS = 60
+CHEQUES_SHOWN = 50
+
+
+class ChequeSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Find a cheque"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("The last digits of its serial, or the participant's name."),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Given, not used yet")), *DigichequeStatus.choices],
+        required=False,
+    )
 
 
 class BatchForm(forms.Form):
@@ -127,12 +142,37 @@ def cheque_stock(request: HttpRequest) -> HttpResponse:
     )
     for batch in batches:
         batch.expires_soon = bool(batch.expires_on and batch.in_stock and batch.expires_on <= soon)
+    search = ChequeSearchForm(request.GET or None)
+    cheques, total = _cheque_list(request.user, search)
     return render(
         request,
         "frontend/desk/cheques/stock.html",
-        {"form": form, "batches": batches, "soon_days": EXPIRING_SOON_DAYS, "active": "cheques"},
-        status=form_status(request),
+        {
+            "form": form,
+            "batches": batches,
+            "soon_days": EXPIRING_SOON_DAYS,
+            "search": search,
+            "cheques": cheques,
+            "cheques_total": total,
+            "active": "cheques",
+        },
+        status=400 if request.method == "POST" or (request.GET and not search.is_valid()) else 200,
     )
+
+
+def _cheque_list(user, search: ChequeSearchForm) -> tuple[list[Digicheque], int]:
+    """One row per cheque: by default those given and not used yet (the supplier's visit is still to come),
+    the oldest first; a search looks through every status by serial suffix or participant's name."""
+    rows = digicheques_for_user(user)
+    query, status = "", ""
+    if search.is_bound and search.is_valid():
+        query, status = search.cleaned_data["q"].strip(), search.cleaned_data["status"]
+    if query:
+        rows = rows.filter(Q(serial__iendswith=query) | Q(participant__display_name__icontains=query))
+    if status or not query:
+        rows = rows.filter(status=status or DigichequeStatus.ISSUED)
+    rows = rows.order_by("issued_at", "serial")
+    return list(rows[:CHEQUES_SHOWN]), rows.count()
 
 
 def _participant_or_404(request, participant_id: int):

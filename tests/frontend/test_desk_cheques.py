@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from connectivity.choices import DigichequeStatus
 from connectivity.models import Digicheque, DigichequeBatch
-from connectivity.services import digicheque_batch_create
+from connectivity.services import digicheque_batch_create, digicheque_issue
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,50 @@ def test_the_stock_shows_batches_and_what_expires_soon(desk, batch, org_b, staff
     assert "Supplier of B" not in desk.get("/desk/cheques/").content.decode()
 
 
+def test_the_stock_lists_each_cheque_given_and_finds_one_by_serial_or_name(desk, batch, person, org_b, staff_of_org_b):
+    cheque, _response = _issue(desk, person, price_charged="5")
+    cheque.refresh_from_db()
+    page = desk.get("/desk/cheques/")
+    assert [row.pk for row in page.context["cheques"]] == [cheque.pk]  # given, not used yet: the default
+    html = page.content.decode()
+    assert f'href="/desk/cheques/{cheque.pk}/"' in html and cheque.masked_serial in html and "5.00 €" in html
+    assert cheque.serial not in html  # masked, as everywhere in lists
+
+    by_suffix = desk.get("/desk/cheques/", {"q": cheque.serial[-4:]})
+    assert [row.pk for row in by_suffix.context["cheques"]] == [cheque.pk]
+    by_name = desk.get("/desk/cheques/", {"q": "mar"})
+    assert [row.pk for row in by_name.context["cheques"]] == [cheque.pk]
+    in_stock = desk.get("/desk/cheques/", {"status": DigichequeStatus.IN_STOCK})
+    assert len(in_stock.context["cheques"]) == 2 and in_stock.context["cheques_total"] == 2
+
+    # Another organisation's cheque, with the same serial and a participant of the same name, is never listed.
+    theirs = digicheque_batch_create(
+        organization=org_b,
+        supplier="B",
+        unit_value=Decimal("10"),
+        purchase_price=Decimal("10"),
+        serial_prefix="DC-",
+        first_number=1,
+        last_number=1,
+        by=staff_of_org_b,
+    ).cheques.get()
+    digicheque_issue(
+        cheque=theirs,
+        participant=ParticipantFactory(organization=org_b, display_name="Marc B"),
+        price_charged=Decimal("0"),
+        by=staff_of_org_b,
+    )
+    for query in ({}, {"q": "marc"}, {"q": theirs.serial[-4:]}):
+        assert theirs.pk not in [row.pk for row in desk.get("/desk/cheques/", query).context["cheques"]]
+
+
+def test_a_bad_cheque_search_is_a_400_naming_the_field(desk, batch):
+    bad = desk.get("/desk/cheques/", {"status": "lost-in-the-post"})
+    assert bad.status_code == 400 and bad.context["search"].errors["status"]
+    too_long = desk.get("/desk/cheques/", {"q": "x" * 41})
+    assert too_long.status_code == 400 and too_long.context["search"].errors["q"]
+
+
 def test_a_batch_is_added_and_a_bad_range_is_refused_next_to_its_field(desk, org_a):
     data = {
         "organization": org_a.pk,
@@ -105,9 +149,9 @@ def test_a_price_above_the_cheques_value_is_refused(desk, batch, person):
 
 def test_redeem_then_void_is_refused_and_a_voided_cheque_is_not_redeemed(desk, batch, person):
     cheque, _response = _issue(desk, person)
-    no_purpose = desk.post(f"/desk/cheques/{cheque.pk}/redeem", {"purpose": "", "redeemed_on": "2026-01-01"})
-    assert no_purpose.status_code == 400 and no_purpose.context["redeem_form"].errors["purpose"]
     today = timezone.localdate().isoformat()
+    no_purpose = desk.post(f"/desk/cheques/{cheque.pk}/redeem", {"purpose": "", "redeemed_on": today})
+    assert no_purpose.status_code == 400 and no_purpose.context["redeem_form"].errors["purpose"]
     assert (
         desk.post(f"/desk/cheques/{cheque.pk}/redeem", {"purpose": "Printer set up", "redeemed_on": today}).status_code
         == 302
