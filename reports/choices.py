@@ -6,6 +6,7 @@ class ReportFormat(models.TextChoices):
     JSON = "json", _("JSON")
     CSV = "csv", _("CSV (spreadsheet)")
     PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("XLSX (Excel)")
 
 
 class ReportLanguage(models.TextChoices):

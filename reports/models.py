@@ -13,6 +13,7 @@ from .choices import DeliveryStatus, ReportFormat, ReportLanguage
 ATTACHMENT_FORMATS = [
     (ReportFormat.PDF.value, ReportFormat.PDF.label),
     (ReportFormat.CSV.value, ReportFormat.CSV.label),
+    (ReportFormat.XLSX.value, ReportFormat.XLSX.label),
 ]
 
 

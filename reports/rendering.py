@@ -1,8 +1,15 @@
-"""CSV and PDF renderings of the report dict: both read the same `report_tables(report)`, so their figures
-are the JSON's. Labels are translated in the active language (nl, fr, en)."""
+"""CSV, XLSX and PDF renderings of the report dict: all read the same `report_tables(report)`, so their
+figures are the JSON's. Labels are translated in the active language (nl, fr, en).
+
+Each figure is a `Cell`: its number (None when suppressed), its unit (count, EUR or percent) and whether it is
+suppressed; its text ("<5", "–", "75.00 EUR", "42.5 %") is what the PDF and the /funder/ page print. The CSV
+and the XLSX carry the number, the unit and the suppression flag in their own columns, for analysts.
+"""
 
 import csv
 import io
+from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
@@ -21,6 +28,8 @@ from organizations.choices import AgeBand, Gender
 from .selectors import SUPPRESSED
 
 NOT_SHOWN = "–"
+COUNT, EUR, PERCENT, RATIO = "count", "EUR", "percent", "ratio"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def show(value) -> str:
@@ -32,17 +41,46 @@ def show(value) -> str:
     return str(value)
 
 
-def _percent(value) -> str:
-    return NOT_SHOWN if value is None else f"{show(value)} %"
+@dataclass(frozen=True)
+class Cell:
+    """One figure of a table: `value` is a number, or None when it is suppressed ("<5", or left out)."""
+
+    value: int | float | Decimal | None
+    unit: str
+    suppressed: bool
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
-def _money(value) -> str:
-    return NOT_SHOWN if value is None else f"{value} EUR"
+def _count(value) -> Cell:
+    if value is None or value == SUPPRESSED:
+        return Cell(None, COUNT, True, show(value))
+    return Cell(int(value), COUNT, False, show(value))
 
 
-def _choice_rows(values: dict, choices, extra: dict | None = None) -> list[list[str]]:
+def _percent(value) -> Cell:
+    if value is None:
+        return Cell(None, PERCENT, True, NOT_SHOWN)
+    return Cell(float(value), PERCENT, False, f"{show(value)} %")
+
+
+def _ratio(value) -> Cell:
+    if value is None:
+        return Cell(None, RATIO, True, NOT_SHOWN)
+    return Cell(float(value), RATIO, False, show(value))
+
+
+def _money(value) -> Cell:
+    if value is None:
+        return Cell(None, EUR, True, NOT_SHOWN)
+    return Cell(Decimal(value), EUR, False, f"{value} EUR")
+
+
+def _choice_rows(values: dict, choices, extra: dict | None = None) -> list[list]:
     labels = {**dict(choices), **(extra or {})}
-    return [[str(labels.get(key, key)), show(value)] for key, value in values.items()]
+    return [[str(labels.get(key, key)), _count(value)] for key, value in values.items()]
 
 
 def report_title(report: dict) -> str:
@@ -56,7 +94,7 @@ def report_title(report: dict) -> str:
 
 
 def report_tables(report: dict) -> list[dict]:
-    """The report as titled tables of text cells: {"key", "title", "columns", "rows"}."""
+    """The report as titled tables: {"key", "title", "columns", "rows"}; a row is its label, then `Cell`s."""
     received, now, loans = report["devices_received"], report["devices_now"], report["loans"]
     people, use, rates, cheques = report["people"], report["device_use"], report["rates"], report["digicheques"]
     figure, count = _("Figure"), _("Number")
@@ -67,7 +105,7 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("Devices received in the period"),
             "columns": [figure, count],
             "rows": [
-                [_("Devices received"), show(received["count"])],
+                [_("Devices received"), _count(received["count"])],
                 [_("Value of the devices received"), _money(received["value"])],
             ]
             + [
@@ -88,7 +126,7 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("All devices and their status today"),
             "columns": [figure, count],
             "rows": [
-                [_("Devices in total"), show(now["count"])],
+                [_("Devices in total"), _count(now["count"])],
                 [_("Value of all devices"), _money(now["value"])],
             ]
             + _choice_rows(now["by_status"], DeviceStatus.choices),
@@ -98,12 +136,12 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("Loans"),
             "columns": [figure, count],
             "rows": [
-                [_("Loans started in the period"), show(loans["started"])],
-                [_("Loans returned in the period"), show(loans["returned"])],
-                [_("Loans overdue in the period"), show(loans["overdue"])],
-                [_("Loans closed as lost or written off"), show(loans["lost_or_written_off"])],
-                [_("Devices given to keep (loan-to-own)"), show(loans["given_to_keep"])],
-                [_("Loans still open at the end of the period"), show(loans["open_at_end"])],
+                [_("Loans started in the period"), _count(loans["started"])],
+                [_("Loans returned in the period"), _count(loans["returned"])],
+                [_("Loans overdue in the period"), _count(loans["overdue"])],
+                [_("Loans closed as lost or written off"), _count(loans["lost_or_written_off"])],
+                [_("Devices given to keep (loan-to-own)"), _count(loans["given_to_keep"])],
+                [_("Loans still open at the end of the period"), _count(loans["open_at_end"])],
             ],
         },
         {
@@ -111,8 +149,8 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("People reached"),
             "columns": [figure, count],
             "rows": [
-                [_("People reached (a loan, a code or a cheque)"), show(people["reached"])],
-                [_("People who borrowed a device"), show(people["borrowers"])],
+                [_("People reached (a loan, a code or a cheque)"), _count(people["reached"])],
+                [_("People who borrowed a device"), _count(people["borrowers"])],
                 [_("Share of women (where recorded)"), _percent(people["women_share"])],
             ]
             + [
@@ -129,10 +167,9 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("How the devices were used"),
             "columns": [figure, count],
             "rows": [
-                [_("Lent for use at home"), show(use["lent_for_home_use"])],
-                [_("Given to keep"), show(use["given_to_keep"])],
-                [_("In the centre (usable, not lent out)"), show(use["in_centre_not_lent"])],
-                [_("People reached per device lent"), show(use["people_per_device"])],
+                [_("Lent for use at home"), _count(use["lent_for_home_use"])],
+                [_("Given to keep"), _count(use["given_to_keep"])],
+                [_("People reached per device lent"), _ratio(use["people_per_device"])],
             ],
         },
         {
@@ -140,9 +177,13 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("Defective, lost and stolen devices"),
             "columns": [figure, count, _("Share")],
             "rows": [
-                [_("Defective (repaired or in repair)"), show(rates["defective"]), _percent(rates["defective_share"])],
-                [_("Lost"), show(rates["lost"]), _percent(rates["lost_share"])],
-                [_("Stolen"), show(rates["stolen"]), _percent(rates["stolen_share"])],
+                [
+                    _("Defective (repaired or in repair)"),
+                    _count(rates["defective"]),
+                    _percent(rates["defective_share"]),
+                ],
+                [_("Lost"), _count(rates["lost"]), _percent(rates["lost_share"])],
+                [_("Stolen"), _count(rates["stolen"]), _percent(rates["stolen_share"])],
             ],
         },
         {
@@ -152,44 +193,156 @@ def report_tables(report: dict) -> list[dict]:
             "rows": [
                 [
                     f"{row['programme']} {row['pack']}",
-                    show(row["assigned"]),
-                    show(row["activated"]),
+                    _count(row["assigned"]),
+                    _count(row["activated"]),
                     _money(row["monthly_value"]),
                 ]
                 for row in report["internet_codes"]
             ]
-            or [[_("No codes assigned or activated in the period"), "0", "0", _money("0.00")]],
+            or [[_("No codes assigned or activated in the period"), _count(0), _count(0), _money("0.00")]],
         },
         {
             "key": "digicheques",
             "title": _("Digicheques"),
             "columns": [figure, count],
             "rows": [
-                [_("Cheques issued"), show(cheques["issued"])],
+                [_("Cheques issued"), _count(cheques["issued"])],
                 [_("Value of cheques issued"), _money(cheques["issued_value"])],
                 [_("Paid by participants"), _money(cheques["price_charged"])],
-                [_("Cheques redeemed"), show(cheques["redeemed"])],
+                [_("Cheques redeemed"), _count(cheques["redeemed"])],
                 [_("Value of cheques redeemed"), _money(cheques["redeemed_value"])],
-                [_("Cheques in stock today"), show(cheques["in_stock"])],
+                [_("Cheques in stock today"), _count(cheques["in_stock"])],
             ],
         },
     ]
     return tables
 
 
+def _measure(column: str, cell: Cell) -> str:
+    """The CSV's and XLSX's "Measure": the table's column, except that an amount in a "Number" column is an amount."""
+    if cell.unit == EUR and column == _("Number"):
+        return _("Amount")
+    return column
+
+
+def report_figures(report: dict) -> list[dict]:
+    """One row per figure, as the CSV and the XLSX list them: section, figure, measure, then the cell."""
+    return [
+        {
+            "key": table["key"],
+            "section": table["title"],
+            "figure": row[0],
+            "measure": _measure(column, cell),
+            "cell": cell,
+        }
+        for table in report_tables(report)
+        for row in table["rows"]
+        for column, cell in zip(table["columns"][1:], row[1:], strict=True)
+    ]
+
+
+def csv_header() -> list[str]:
+    return [_("Section"), _("Figure"), _("Measure"), "value", "unit", "suppressed", _("Shown as")]
+
+
+def _csv_value(cell: Cell) -> str:
+    if cell.value is None:
+        return ""
+    return f"{cell.value:.2f}" if isinstance(cell.value, Decimal) else show(cell.value)
+
+
 def report_csv(report: dict) -> bytes:
-    """One line per figure: section, figure, measure, value (UTF-8 with a BOM so spreadsheets read accents)."""
+    """One line per figure: section, figure, measure, then `value` (a plain number, empty when suppressed),
+    `unit` (count, EUR, percent, ratio), `suppressed` (true/false) and the text the PDF shows. UTF-8 with a
+    BOM so spreadsheets read accents; the period is the first line."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Section"), _("Figure"), _("Measure"), _("Value")])
+    writer.writerow(csv_header())
     writer.writerow(
-        [_("Report"), report_title(report), _("Period"), f"{report['period']['start']} – {report['period']['end']}"]
+        [
+            _("Report"),
+            report_title(report),
+            _("Period"),
+            "",
+            "",
+            "",
+            f"{report['period']['start']} – {report['period']['end']}",
+        ]
     )
-    for table in report_tables(report):
-        for row in table["rows"]:
-            for column, value in zip(table["columns"][1:], row[1:], strict=True):
-                writer.writerow([table["title"], row[0], column, value])
+    for row in report_figures(report):
+        cell = row["cell"]
+        writer.writerow(
+            [
+                row["section"],
+                row["figure"],
+                row["measure"],
+                _csv_value(cell),
+                cell.unit,
+                str(cell.suppressed).lower(),
+                cell.text,
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the book."""
+    clean = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()[:31] or "Sheet"
+    name, number = clean, 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = clean[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def report_xlsx(report: dict) -> bytes:
+    """The CSV's rows in a workbook: a first sheet with the report's title, period and how small numbers are
+    hidden, then one sheet per section with the same columns; values are numbers (empty when suppressed)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    about = book.active
+    taken: set[str] = set()
+    about.title = _sheet_title(_("Report"), taken)
+    about.append([report_title(report)])
+    about["A1"].font = Font(bold=True, size=14)
+    about.append([_("Period"), report["period"]["start"], report["period"]["end"]])
+    about.append([_("Organisation"), report["scope"]["organization"]])
+    if report["scope"]["funder"]:
+        about.append([_("Funder"), report["scope"]["funder"]])
+    if report["suppressed"]:
+        about.append([suppression_note()])
+    about.column_dimensions["A"].width = 40
+    header = csv_header()
+    sheets = {}
+    for row in report_figures(report):
+        sheet = sheets.get(row["key"])
+        if sheet is None:
+            sheet = sheets[row["key"]] = book.create_sheet(_sheet_title(row["section"], taken))
+            sheet.append(header[1:])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.column_dimensions["A"].width = 48
+            sheet.column_dimensions["B"].width = 24
+            sheet.freeze_panes = "A2"
+        cell = row["cell"]
+        value = float(cell.value) if isinstance(cell.value, Decimal) else cell.value
+        sheet.append([row["figure"], row["measure"], value, cell.unit, cell.suppressed, cell.text])
+        if cell.unit == EUR and value is not None:
+            sheet.cell(row=sheet.max_row, column=3).number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def suppression_note() -> str:
+    return _(
+        "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s. Shares and sums "
+        "of money computed from them are left out (%(none)s), and so is one more figure of a "
+        "breakdown where the total would give a hidden number away. This report names nobody."
+    ) % {"mark": SUPPRESSED, "none": NOT_SHOWN}
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -200,9 +353,9 @@ def _para(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _bar_chart(title: str, rows: list[list[str]]) -> Drawing | None:
-    """A horizontal bar chart of the rows with plain numbers (suppressed cells are left out)."""
-    data = [(label, int(value)) for label, value in rows if value.isdigit() and int(value) > 0]
+def _bar_chart(title: str, rows: list[list]) -> Drawing | None:
+    """A horizontal bar chart of the rows' counts (suppressed cells are left out)."""
+    data = [(label, cell.value) for label, cell in rows if cell.value]
     if not data:
         return None
     height = 40 + 18 * len(data)
@@ -247,24 +400,15 @@ def report_pdf(report: dict) -> bytes:
         story.append(_para(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, styles["Normal"]))
     story.append(Spacer(1, 1 * cm))
     if report["suppressed"]:
-        story.append(
-            _para(
-                _(
-                    "To protect the people concerned, numbers from 1 to 4 are shown as %(mark)s. Shares and sums "
-                    "of money computed from them are left out (%(none)s), and so is one more figure of a "
-                    "breakdown where the total would give a hidden number away. This report names nobody."
-                )
-                % {"mark": SUPPRESSED, "none": NOT_SHOWN},
-                styles["Italic"],
-            )
-        )
+        story.append(_para(suppression_note(), styles["Italic"]))
     generated = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
     story += [_para(_("Made on %(when)s") % {"when": generated}, styles["Normal"]), PageBreak()]
 
     tables = report_tables(report)
     for table in tables:
         story.append(_para(table["title"], styles["Heading2"]))
-        grid = Table([table["columns"], *table["rows"]], hAlign="LEFT", repeatRows=1)
+        rows = [[str(cell) for cell in row] for row in table["rows"]]
+        grid = Table([table["columns"], *rows], hAlign="LEFT", repeatRows=1)
         grid.setStyle(
             TableStyle(
                 [
@@ -285,7 +429,7 @@ def report_pdf(report: dict) -> bytes:
             _("People reached by age"),
             [row for row in by_key["people"]["rows"] if row[0].startswith(_("Age: %(label)s") % {"label": ""})],
         ),
-        _bar_chart(_("How the devices were used"), by_key["device_use"]["rows"][:3]),
+        _bar_chart(_("How the devices were used"), by_key["device_use"]["rows"][:2]),
     ]
     charts = [chart for chart in charts if chart is not None]
     if charts:

@@ -39,18 +39,6 @@ SUPPRESSED = "<5"
 SUPPRESS_BELOW = 5
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
-# Devices that left the programme or never entered service; the rest were usable in the period.
-OUT_OF_SERVICE = [
-    DeviceStatus.INTAKE,
-    DeviceStatus.WIPING,
-    DeviceStatus.REFURBISHING,
-    DeviceStatus.RETIRED,
-    DeviceStatus.LOST,
-    DeviceStatus.STOLEN,
-    DeviceStatus.RECYCLED,
-    DeviceStatus.GIVEN_AWAY,
-]
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -216,12 +204,6 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=low))
     )
     devices_lent = lent_items.aggregate(devices=Count("device_id", distinct=True))["devices"]
-    in_centre = (
-        devices.filter(intake_date__lte=period_end)
-        .exclude(status__in=OUT_OF_SERVICE)
-        .exclude(Exists(lent_items.filter(device_id=OuterRef("pk"))))
-        .count()
-    )
 
     # --- connectivity ---------------------------------------------------------------------------
     assigned_filter = Q(assigned_at__gte=low, assigned_at__lt=high)
@@ -313,7 +295,6 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
         "device_use": {
             "lent_for_home_use": hide.count(devices_lent),
             "given_to_keep": by_status[DeviceStatus.GIVEN_AWAY],
-            "in_centre_not_lent": hide.count(in_centre),
             "people_per_device": (
                 None
                 if not devices_lent or hide.hidden(borrowers) or hide.hidden(devices_lent)

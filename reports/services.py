@@ -21,7 +21,7 @@ from organizations.models import Funder, Grant, Organization
 from . import selectors
 from .choices import DeliveryStatus, ReportFormat
 from .models import ReportDelivery, ReportSubscription
-from .rendering import report_csv, report_pdf, report_title, show
+from .rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_title, report_xlsx, show
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +228,8 @@ def _send_report_email(subscription: ReportSubscription, report: dict) -> None:
     stem = f"report-{report['period']['start'][:7]}"
     if subscription.attachment_format == ReportFormat.CSV:
         message.attach(f"{stem}.csv", report_csv(report), "text/csv")
+    elif subscription.attachment_format == ReportFormat.XLSX:
+        message.attach(f"{stem}.xlsx", report_xlsx(report), XLSX_MEDIA_TYPE)
     else:
         message.attach(f"{stem}.pdf", report_pdf(report), "application/pdf")
     message.send()

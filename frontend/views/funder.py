@@ -22,7 +22,7 @@ from reports.selectors import SUPPRESSED
 
 from .. import selectors
 
-REPORT_FORMATS = ("pdf", "csv")
+REPORT_FORMATS = ("pdf", "csv", "xlsx")
 
 
 def report_links(url_name: str, pk: int, period: dict | None = None) -> list[tuple[str, str]]:

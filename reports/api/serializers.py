@@ -5,6 +5,8 @@ from .. import selectors
 from ..choices import ReportFormat, ReportLanguage
 from ..models import ATTACHMENT_FORMATS, ReportSubscription
 
+MAX_PERIOD_DAYS = 5 * 366  # five years, leap days included
+
 
 class ReportQuerySerializer(serializers.Serializer):
     """The query string of a report: the period (default: last calendar month) and options."""
@@ -20,6 +22,8 @@ class ReportQuerySerializer(serializers.Serializer):
         start, end = attrs.get("period_start"), attrs.get("period_end")
         if start and end and end < start:
             raise serializers.ValidationError({"period_end": [_("Must be on or after period_start.")]})
+        if start and end and (end - start).days > MAX_PERIOD_DAYS:
+            raise serializers.ValidationError({"period_end": [_("A report covers at most 5 years.")]})
         if bool(start) != bool(end):
             missing = "period_end" if start else "period_start"
             raise serializers.ValidationError({missing: [_("Give both period_start and period_end, or neither.")]})

@@ -16,7 +16,7 @@ from core.api.renderers import JSONRenderer
 from .. import selectors, services
 from ..choices import ReportFormat
 from ..models import ReportSubscription
-from ..rendering import report_csv, report_pdf
+from ..rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_xlsx
 from .serializers import ReportQuerySerializer, ReportSubscriptionSerializer
 
 
@@ -39,6 +39,11 @@ class CSVRenderer(renderers.BaseRenderer):
         return data
 
 
+class XLSXRenderer(PDFRenderer):
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+
+
 class ReportNegotiation(DefaultContentNegotiation):
     """`?format=` must be one the report offers: anything else is a 400 naming `format`, not a 404."""
 
@@ -53,7 +58,9 @@ class ReportNegotiation(DefaultContentNegotiation):
 
 
 FORMAT_PARAMETERS = [
-    OpenApiParameter("format", str, enum=[choice.value for choice in ReportFormat], description="json, csv or pdf"),
+    OpenApiParameter(
+        "format", str, enum=[choice.value for choice in ReportFormat], description="json, csv, xlsx or pdf"
+    ),
     OpenApiParameter("period_start", OpenApiTypes.DATE, description="First day (default: first day of last month)"),
     OpenApiParameter("period_end", OpenApiTypes.DATE, description="Last day, included (default: end of last month)"),
     OpenApiParameter("lang", str, enum=["nl", "fr", "en"], description="Language of CSV/PDF labels"),
@@ -63,6 +70,7 @@ REPORT_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
     (200, "text/csv"): OpenApiTypes.BINARY,
     (200, "application/pdf"): OpenApiTypes.BINARY,
+    (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
     400: OpenApiResponse(description="Bad period, language or format (names the field)"),
     404: OpenApiResponse(description="Not one of your grants, funders or organisations"),
 }
@@ -72,7 +80,7 @@ class ReportView(APIView):
     """GET a report for one scope; the scope object is looked up through the caller's selectors (else 404)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    renderer_classes = [JSONRenderer, CSVRenderer, PDFRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
     content_negotiation_class = ReportNegotiation
     scope_name = ""
 
@@ -108,7 +116,7 @@ class ReportView(APIView):
             if fmt == "json":
                 return Response(report)
             filename = f"report-{self.scope_name}-{pk}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
-            body = report_pdf(report) if fmt == "pdf" else report_csv(report)
+            body = {"pdf": report_pdf, "csv": report_csv, "xlsx": report_xlsx}[fmt](report)
         response = Response(body, content_type=request.accepted_renderer.media_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -49,7 +49,7 @@ ENDPOINTS = {
     ("get", "/api/v1/wipe-records/{id}/certificate/"): (CHECKOUT_PAPERS, "wipe_record"),
 }
 # Documents that can come in several formats: each one is asked for.
-FORMATS = {"/api/v1/reports/": ["csv", "pdf"]}
+FORMATS = {"/api/v1/reports/": ["csv", "xlsx", "pdf"]}
 DOCUMENT_NAME = re.compile(r"export|pdf|csv|xlsx|letter|label|report|certificate|download")
 
 

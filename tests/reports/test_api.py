@@ -1,6 +1,7 @@
 """Reports through the API: who sees what, the three formats agree, bad input is named."""
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -118,7 +119,7 @@ def test_the_pdf_shows_the_same_figures_as_the_json(api, funder_user, programme_
     for table in tables:
         assert table["title"] in text
         for row in table["rows"]:
-            assert " ".join(row) in lines, f"{row} not in the PDF"
+            assert " ".join(map(str, row)) in lines, f"{row} not in the PDF"
     # spot checks against the JSON itself, not through the tables
     assert f"{data['devices_received']['count']}" in text
     assert "<5" in text
@@ -135,12 +136,23 @@ def test_the_csv_shows_the_same_figures_as_the_json(api, funder_user, programme_
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Section", "Figure", "Measure", "Value"]
-    values = {(row[1], row[2]): row[3] for row in rows[2:]}
-    assert values[("Devices received", "Number")] == str(data["devices_received"]["count"])
-    assert values[("Loans returned in the period", "Number")] == data["loans"]["returned"] == "<5"
-    assert values[("People reached (a loan, a code or a cheque)", "Number")] == str(data["people"]["reached"])
-    assert values[("Cheques in stock today", "Number")] == str(data["digicheques"]["in_stock"])
+    assert rows[0] == ["Section", "Figure", "Measure", "value", "unit", "suppressed", "Shown as"]
+    values = {(row[1], row[2]): row[3:] for row in rows[2:]}
+    count = str(data["devices_received"]["count"])
+    assert values[("Devices received", "Number")] == [count, "count", "false", count]
+    assert data["loans"]["returned"] == "<5"
+    assert values[("Loans returned in the period", "Number")] == ["", "count", "true", "<5"]
+    reached = str(data["people"]["reached"])
+    assert values[("People reached (a loan, a code or a cheque)", "Number")] == [reached, "count", "false", reached]
+    assert values[("Cheques in stock today", "Number")][0] == str(data["digicheques"]["in_stock"])
+    # every value is a plain number or empty, never text; empty exactly where the figure is suppressed
+    for value, unit, suppressed, _shown in values.values():
+        assert unit in {"count", "EUR", "percent", "ratio"}
+        assert suppressed in {"true", "false"} and (value == "") == (suppressed == "true")
+        if value:
+            float(value)
+    # euro amounts are amounts, not "Number"
+    assert values[("Value of the devices received", "Amount")][1] == "EUR"
 
 
 @pytest.mark.django_db
@@ -180,10 +192,54 @@ def test_it_refuses_half_a_period_and_a_bad_date(api, funder_user, programme_dat
 
 @pytest.mark.django_db
 def test_it_refuses_a_format_not_offered(api, funder_user, programme_data):
-    response = api.as_user(funder_user).get(grant_url(programme_data["grant"]), {**PERIOD, "format": "xlsx"})
+    response = api.as_user(funder_user).get(grant_url(programme_data["grant"]), {**PERIOD, "format": "docx"})
 
     assert response.status_code == 400
     assert "format" in response.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_a_period_longer_than_five_years_is_refused_naming_period_end(api, funder_user, programme_data):
+    client = api.as_user(funder_user)
+    start = datetime.date.fromisoformat(PERIOD["period_start"])
+    long = {"period_start": start.isoformat(), "period_end": (start + datetime.timedelta(days=5 * 366 + 1)).isoformat()}
+    response = client.get(grant_url(programme_data["grant"]), long)
+    assert response.status_code == 400 and "period_end" in response.json()["fields"]
+    five = {**long, "period_end": (start + datetime.timedelta(days=5 * 365)).isoformat()}
+    assert client.get(grant_url(programme_data["grant"]), five).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_xlsx_has_the_csvs_rows_one_sheet_per_section(api, funder_user, programme_data):
+    from openpyxl import load_workbook
+
+    client = api.as_user(funder_user)
+    url = grant_url(programme_data["grant"])
+    response = client.get(url, {**PERIOD, "lang": "en", "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get(url, {**PERIOD, "lang": "en", "format": "csv"}).content.decode("utf-8-sig")))
+    )
+    sections = list(dict.fromkeys(row[0] for row in csv_rows[2:]))
+    assert book.sheetnames == ["Report", *[section[:31] for section in sections]]
+    assert book["Report"]["A1"].value.startswith("Stock report")
+    for section in sections:
+        sheet = book[section[:31]]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == ("Figure", "Measure", "value", "unit", "suppressed", "Shown as")
+        expected = [row[1:] for row in csv_rows[2:] if row[0] == section]
+        assert len(rows) - 1 == len(expected)
+        for got, want in zip(rows[1:], expected, strict=True):
+            figure, measure, value, unit, suppressed, shown = got
+            assert [figure, measure, unit, str(suppressed).lower(), shown] == [want[0], want[1], *want[3:]]
+            assert value is None if suppressed else isinstance(value, int | float)
+            if value is not None:
+                assert float(want[2]) == pytest.approx(value)
+    devices = {row[0]: row for row in book[sections[0][:31]].iter_rows(values_only=True)}
+    assert devices["Devices received"][2] == int(client.get(url, PERIOD).json()["devices_received"]["count"])
 
 
 @pytest.mark.django_db

@@ -44,7 +44,6 @@ def test_it_counts_the_grants_devices_loans_people_codes_and_cheques(programme_d
     assert report["device_use"] == {
         "lent_for_home_use": 7,
         "given_to_keep": 1,
-        "in_centre_not_lent": 1,
         "people_per_device": 1.0,
     }
     assert report["rates"]["defective"] == 1

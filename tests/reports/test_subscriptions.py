@@ -102,17 +102,23 @@ def test_the_monthly_task_sends_each_subscription_once_and_a_second_run_sends_no
     funder = Funder.objects.get(users=funder_user)
     subscribe(funder_user, funder=funder, language="nl")
     subscribe(admin_of_org_a, organization=org_a, language="fr", attachment_format="csv")
+    subscribe(admin_of_org_a, organization=org_a, language="nl", attachment_format="xlsx")
 
-    assert run_monthly() == 2
-    assert len(mail.outbox) == 2
+    assert run_monthly() == 3
+    assert len(mail.outbox) == 3
     assert run_monthly() == 0
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
     assert set(ReportDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     to_funder = next(message for message in mail.outbox if message.to == ["funder_user@example.org"])
     assert to_funder.attachments[0][0].endswith(".pdf")
     assert to_funder.attachments[0][1].startswith(b"%PDF")
-    to_admin = next(message for message in mail.outbox if message.to == ["admin_a@example.org"])
-    assert to_admin.attachments[0][2] == "text/csv"
+    to_admin = [message.attachments[0] for message in mail.outbox if message.to == ["admin_a@example.org"]]
+    assert sorted(attachment[2] for attachment in to_admin) == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/csv",
+    ]
+    xlsx = next(attachment for attachment in to_admin if attachment[0].endswith(".xlsx"))
+    assert xlsx[1].startswith(b"PK")  # a zip: the workbook itself
 
 
 @pytest.mark.django_db
