@@ -1,5 +1,6 @@
 """Digicheques in Chromium at 768 px: the stock page, a cheque given at a reduced price from the participant's
-page, then found by its last digits in the stock's list and redeemed after the supplier's visit, counting the coordinator's actions; axe finds nothing
+page, then found by its last digits in the stock's list and redeemed after the supplier's visit, counting
+the coordinator's actions; axe finds nothing
 serious or critical; no admin page is opened; redeeming without saying what for is refused next to the field."""
 
 import datetime
