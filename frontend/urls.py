@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .desk import checkout, cheques, codes, courses, devices, hours, labels, loans, messages, participants, today
+from .desk import (
+    checkout,
+    cheques,
+    codes,
+    courses,
+    devices,
+    hours,
+    labels,
+    loans,
+    messages,
+    participants,
+    reports,
+    today,
+)
 from .views import auth, card, funder
 
 app_name = "frontend"
@@ -73,6 +86,7 @@ urlpatterns = [
         name="course-hold-release",
     ),
     path("desk/labels/", labels.labels, name="labels"),
+    path("desk/reports/", reports.organization_report, name="reports"),
     path("desk/devices/", devices.device_list, name="devices"),
     path("desk/devices/intake/", devices.intake, name="intake"),
     path("desk/devices/intake/csv/", devices.intake_csv, name="intake-import"),

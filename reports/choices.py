@@ -9,6 +9,14 @@ class ReportFormat(models.TextChoices):
     XLSX = "xlsx", _("XLSX (Excel)")
 
 
+class ReportPeriod(models.TextChoices):
+    MONTH = "month", _("A month")
+    QUARTER = "quarter", _("A quarter")
+    YEAR = "year", _("A year")
+    GRANT = "grant", _("The grant's whole period")
+    CUSTOM = "custom", _("Custom dates")
+
+
 class ReportLanguage(models.TextChoices):
     NL = "nl", _("Dutch")
     FR = "fr", _("French")

@@ -25,7 +25,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
 from organizations.choices import AgeBand, Gender
 
-from .selectors import SUPPRESSED
+from .selectors import PORTFOLIO_FIGURES, SUPPRESSED
 
 NOT_SHOWN = "–"
 COUNT, EUR, PERCENT, RATIO = "count", "EUR", "percent", "ratio"
@@ -215,6 +215,26 @@ def report_tables(report: dict) -> list[dict]:
             ],
         },
     ]
+    if "portfolio" in report:  # a funder's report: a row per grant, before the totals
+        tables.insert(
+            0,
+            {
+                "key": "portfolio",
+                "title": _("The grants one by one"),
+                "columns": [
+                    _("Grant"),
+                    _("Devices received"),
+                    _("Loans started"),
+                    _("People reached"),
+                    _("Internet codes assigned"),
+                    _("Cheques issued"),
+                ],
+                "rows": [
+                    [f"{row['name']} ({row['organization']})", *(_count(row[figure]) for figure in PORTFOLIO_FIGURES)]
+                    for row in report["portfolio"]
+                ],
+            },
+        )
     return tables
 
 

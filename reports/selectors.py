@@ -347,6 +347,85 @@ def _grant_summary(grants: QuerySet[Grant]) -> list[dict]:
     ]
 
 
+PORTFOLIO_FIGURES = ("devices_received", "loans_started", "people_reached", "codes_assigned", "cheques_issued")
+
+
+def _people_by_grant(grant_ids, low, high, period_end) -> dict[int, int]:
+    """Distinct participants per grant with a loan (of a device of the grant), a code or a cheque of the grant
+    in the period: one GROUP BY over a UNION (which drops repeated pairs) of (grant, participant) pairs."""
+    loans = (
+        LoanItem.objects.filter(device__grant_id__in=grant_ids, loan__started_on__lte=period_end)
+        .filter(Q(loan__closed_at__isnull=True) | Q(loan__closed_at__gte=low))
+        .annotate(g=F("device__grant_id"), p=F("loan__participant_id"))
+    )
+    codes = EligibilityCode.objects.filter(
+        batch__grant_id__in=grant_ids, assigned_at__gte=low, assigned_at__lt=high, participant__isnull=False
+    ).annotate(g=F("batch__grant_id"), p=F("participant_id"))
+    cheques = Digicheque.objects.filter(
+        batch__grant_id__in=grant_ids, issued_at__gte=low, issued_at__lt=high, participant__isnull=False
+    ).annotate(g=F("batch__grant_id"), p=F("participant_id"))
+    parts = [queryset.order_by().values_list("g", "p").query.sql_with_params() for queryset in (loans, codes, cheques)]
+    union = " UNION ".join(f"SELECT g, p FROM ({sql}) AS part{index}" for index, (sql, _p) in enumerate(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g, COUNT(*) FROM ({union}) AS pairs GROUP BY g",
+            [param for _sql, params in parts for param in params],
+        )
+        return dict(cursor.fetchall())
+
+
+def portfolio_rows(grant_rows: list[dict], period_start, period_end, hide: "_Suppressor") -> list[dict]:
+    """One row per grant of a funder's report: its organisation and key figures for the period, each column
+    suppressed as a group (the funder's total is shown next to it, so one hidden cell takes another)."""
+    grant_ids = [row["id"] for row in grant_rows]
+    low, high = _day_bounds(period_start, period_end)
+    received = dict(
+        Device.objects.filter(grant_id__in=grant_ids, intake_date__gte=period_start, intake_date__lte=period_end)
+        .values("grant_id")
+        .annotate(n=Count("id"))
+        .values_list("grant_id", "n")
+    )
+    started = dict(
+        LoanItem.objects.filter(
+            device__grant_id__in=grant_ids, loan__started_on__gte=period_start, loan__started_on__lte=period_end
+        )
+        .values("device__grant_id")
+        .annotate(n=Count("loan_id", distinct=True))
+        .values_list("device__grant_id", "n")
+    )
+    codes = dict(
+        EligibilityCode.objects.filter(batch__grant_id__in=grant_ids, assigned_at__gte=low, assigned_at__lt=high)
+        .values("batch__grant_id")
+        .annotate(n=Count("id"))
+        .values_list("batch__grant_id", "n")
+    )
+    cheques = dict(
+        Digicheque.objects.filter(batch__grant_id__in=grant_ids, issued_at__gte=low, issued_at__lt=high)
+        .values("batch__grant_id")
+        .annotate(n=Count("id"))
+        .values_list("batch__grant_id", "n")
+    )
+    people = _people_by_grant(grant_ids, low, high, period_end)
+    columns = dict(
+        zip(PORTFOLIO_FIGURES, (received, started, people, codes, cheques), strict=True),
+    )
+    shown = {
+        figure: hide.group({grant_id: values.get(grant_id, 0) for grant_id in grant_ids})
+        for figure, values in columns.items()
+    }
+    return [
+        {
+            "grant": row["id"],
+            "name": row["name"],
+            "organization": row["organization"],
+            "starts_on": row["starts_on"],
+            "ends_on": row["ends_on"],
+            **{figure: shown[figure][row["id"]] for figure in PORTFOLIO_FIGURES},
+        }
+        for row in grant_rows
+    ]
+
+
 def grant_report(
     *, grants: QuerySet[Grant], period_start: datetime.date, period_end: datetime.date, suppress: bool, kind="grant"
 ) -> dict:
@@ -360,6 +439,8 @@ def grant_report(
     report = build_report(scope=scope, period_start=period_start, period_end=period_end, suppress=suppress)
     amounts = [Decimal(row["amount"]) for row in summary if row["amount"] is not None]
     funders = sorted({row["funder"] for row in summary})
+    if kind == "funder":
+        report["portfolio"] = portfolio_rows(summary, period_start, period_end, _Suppressor(suppress))
     report["scope"] = {
         "kind": kind,
         "funder": ", ".join(funders),

@@ -21,14 +21,10 @@ from organizations.models import Funder, Grant, Organization
 from . import selectors
 from .choices import DeliveryStatus, ReportFormat
 from .models import ReportDelivery, ReportSubscription
+from .periods import previous_month
 from .rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_title, report_xlsx, show
 
 logger = logging.getLogger(__name__)
-
-
-def previous_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    last = today.replace(day=1) - datetime.timedelta(days=1)
-    return last.replace(day=1), last
 
 
 def report_for(

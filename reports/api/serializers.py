@@ -1,16 +1,27 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import selectors
-from ..choices import ReportFormat, ReportLanguage
-from ..models import ATTACHMENT_FORMATS, ReportSubscription
+from core.errors import DomainError
 
-MAX_PERIOD_DAYS = 5 * 366  # five years, leap days included
+from .. import selectors
+from ..choices import ReportFormat, ReportLanguage, ReportPeriod
+from ..models import ATTACHMENT_FORMATS, ReportSubscription
+from ..periods import resolve_period
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    """The query string of a report: the period (default: last calendar month) and options."""
+    """The query string of a report: the period (default: last calendar month) and options.
 
+    `period` is month, quarter or year (with `year` and `number`, the month or quarter; without them the
+    last one over), grant (the grant's whole period, for a grant's report) or custom (`period_start` and
+    `period_end`; the default when they are given). `period_for()` gives the first and last day."""
+
+    period = serializers.ChoiceField(choices=ReportPeriod.choices, required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    number = serializers.IntegerField(
+        required=False, min_value=1, max_value=12, help_text=_("The month (1-12) or the quarter (1-4).")
+    )
     period_start = serializers.DateField(required=False, help_text=_("First day, e.g. 2026-01-01."))
     period_end = serializers.DateField(required=False, help_text=_("Last day, included."))
     lang = serializers.ChoiceField(choices=ReportLanguage.choices, required=False)
@@ -19,15 +30,27 @@ class ReportQuerySerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        start, end = attrs.get("period_start"), attrs.get("period_end")
-        if start and end and end < start:
-            raise serializers.ValidationError({"period_end": [_("Must be on or after period_start.")]})
-        if start and end and (end - start).days > MAX_PERIOD_DAYS:
-            raise serializers.ValidationError({"period_end": [_("A report covers at most 5 years.")]})
-        if bool(start) != bool(end):
-            missing = "period_end" if start else "period_start"
-            raise serializers.ValidationError({missing: [_("Give both period_start and period_end, or neither.")]})
+        if attrs.get("period") != ReportPeriod.GRANT:
+            self._resolve(attrs, grant=None)  # every other period is checked before the scope is looked up
         return attrs
+
+    def _resolve(self, attrs, *, grant):
+        try:
+            return resolve_period(
+                today=timezone.localdate(),
+                period=attrs.get("period"),
+                year=attrs.get("year"),
+                number=attrs.get("number"),
+                start=attrs.get("period_start"),
+                end=attrs.get("period_end"),
+                grant=grant,
+            )
+        except DomainError as error:
+            raise serializers.ValidationError(error.fields) from error
+
+    def period_for(self, grant=None) -> tuple:
+        """(first day, last day) of the valid query; `grant` is the report's grant, if it is a grant's."""
+        return self._resolve(self.validated_data, grant=grant)
 
 
 class _ScopedField(serializers.PrimaryKeyRelatedField):

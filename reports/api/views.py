@@ -2,7 +2,7 @@
 
 from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from core.api.renderers import JSONRenderer
 
 from .. import selectors, services
-from ..choices import ReportFormat
+from ..choices import ReportFormat, ReportPeriod
 from ..models import ReportSubscription
 from ..rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_xlsx
 from .serializers import ReportQuerySerializer, ReportSubscriptionSerializer
@@ -61,6 +61,15 @@ FORMAT_PARAMETERS = [
     OpenApiParameter(
         "format", str, enum=[choice.value for choice in ReportFormat], description="json, csv, xlsx or pdf"
     ),
+    OpenApiParameter(
+        "period",
+        str,
+        enum=[choice.value for choice in ReportPeriod],
+        description="month, quarter, year (with year and number; else the last one over), grant (the grant's "
+        "whole period; grant reports only) or custom (period_start and period_end; the default when given)",
+    ),
+    OpenApiParameter("year", int, description="The year of a month, quarter or year period"),
+    OpenApiParameter("number", int, description="The month (1-12) or the quarter (1-4)"),
     OpenApiParameter("period_start", OpenApiTypes.DATE, description="First day (default: first day of last month)"),
     OpenApiParameter("period_end", OpenApiTypes.DATE, description="Last day, included (default: end of last month)"),
     OpenApiParameter("lang", str, enum=["nl", "fr", "en"], description="Language of CSV/PDF labels"),
@@ -99,9 +108,7 @@ class ReportView(APIView):
         query = ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         obj = self.scope_object(request, pk)
-        start, end = query.validated_data.get("period_start"), query.validated_data.get("period_end")
-        if start is None:
-            start, end = services.previous_month(timezone.localdate())
+        start, end = query.period_for(grant=obj if self.scope_name == "grant" else None)
         language = query.validated_data.get("lang") or translation.get_language()
         with translation.override(language):
             report = services.report_for(

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 
 from organizations.models import Grant, Organization
 
-from ... import selectors, services
+from ... import selectors
+from ...periods import previous_month
 from ...rendering import report_csv, report_pdf
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         start, end = options["start"], options["end"]
         if start is None or end is None:
-            start, end = services.previous_month(timezone.localdate())
+            start, end = previous_month(timezone.localdate())
         if end < start:
             raise CommandError("--end is before --start")
         suppress = not options["no_suppress"]
