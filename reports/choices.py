@@ -17,6 +17,11 @@ class ReportPeriod(models.TextChoices):
     CUSTOM = "custom", _("Custom dates")
 
 
+class ReportFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Every month (last month)")
+    YEARLY = "yearly", _("Every year (last year)")
+
+
 class ReportLanguage(models.TextChoices):
     NL = "nl", _("Dutch")
     FR = "fr", _("French")

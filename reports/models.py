@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from organizations.models import Funder, Grant, Organization, _choices_check
 from organizations.tenancy import SameOrganizationModel
 
-from .choices import DeliveryStatus, ReportFormat, ReportLanguage
+from .choices import DeliveryStatus, ReportFormat, ReportFrequency, ReportLanguage
 
 # E-mailed reports are documents: JSON is offered by the API only.
 ATTACHMENT_FORMATS = [
@@ -18,7 +18,7 @@ ATTACHMENT_FORMATS = [
 
 
 class ReportSubscription(SameOrganizationModel, models.Model):
-    """A user's monthly report by e-mail, for one funder, one grant or one organisation (exactly one)."""
+    """A user's monthly or yearly report by e-mail, for one funder, one grant or one organisation (exactly one)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -40,6 +40,9 @@ class ReportSubscription(SameOrganizationModel, models.Model):
     attachment_format = models.CharField(
         _("attachment"), max_length=4, choices=ATTACHMENT_FORMATS, default=ReportFormat.PDF
     )
+    frequency = models.CharField(
+        _("how often"), max_length=8, choices=ReportFrequency.choices, default=ReportFrequency.MONTHLY
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -57,6 +60,7 @@ class ReportSubscription(SameOrganizationModel, models.Model):
             ),
             _choices_check("language", ReportLanguage.choices),
             _choices_check("attachment_format", ATTACHMENT_FORMATS),
+            _choices_check("frequency", ReportFrequency.choices),
         ]
 
     def __str__(self):

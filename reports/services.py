@@ -19,9 +19,9 @@ from core.errors import DomainError
 from organizations.models import Funder, Grant, Organization
 
 from . import selectors
-from .choices import DeliveryStatus, ReportFormat
+from .choices import DeliveryStatus, ReportFormat, ReportFrequency
 from .models import ReportDelivery, ReportSubscription
-from .periods import previous_month
+from .periods import previous_month, year_bounds
 from .rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_title, report_xlsx, show
 
 logger = logging.getLogger(__name__)
@@ -105,11 +105,12 @@ def subscription_create(
     email: str,
     language: str,
     attachment_format: str = ReportFormat.PDF,
+    frequency: str = ReportFrequency.MONTHLY,
     funder=None,
     grant=None,
     organization=None,
 ) -> ReportSubscription:
-    """A monthly report for a scope the user may read now (checked again at each sending)."""
+    """A monthly or yearly report for a scope the user may read now (checked again at each sending)."""
     _check_subscription_scope(user=user, funder=funder, grant=grant, organization=organization)
     return ReportSubscription.objects.create(
         user=user,
@@ -119,6 +120,7 @@ def subscription_create(
         email=email,
         language=language,
         attachment_format=attachment_format,
+        frequency=frequency,
     )
 
 
@@ -126,22 +128,31 @@ def subscription_create(
 
 
 def deliveries_create_due(*, today: datetime.date | None = None) -> list[int]:
-    """One pending row per active subscription for last month (ignored where it exists); ids still pending.
+    """One pending row per active subscription for its last period over (last month, or last year for a
+    yearly one; ignored where it exists); the ids still pending.
 
-    A subscription's first report is for the month in which it was made.
+    A subscription's first report is for the month (or the year) in which it was made.
     """
     today = today or timezone.localdate()
-    start, end = previous_month(today)
-    first_of_month = datetime.datetime.combine(
-        today.replace(day=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    due = ReportSubscription.objects.filter(is_active=True, created_at__lt=first_of_month).values_list("id", flat=True)
-    ReportDelivery.objects.bulk_create(
-        [ReportDelivery(subscription_id=sid, period_start=start, period_end=end) for sid in due],
-        ignore_conflicts=True,
-    )
+    zone = timezone.get_current_timezone()
+    periods = {
+        ReportFrequency.MONTHLY: (previous_month(today), today.replace(day=1)),
+        ReportFrequency.YEARLY: (year_bounds(today.year - 1), today.replace(month=1, day=1)),
+    }
+    rows = []
+    for frequency, ((start, end), began) in periods.items():
+        since = datetime.datetime.combine(began, datetime.time.min, tzinfo=zone)
+        due = ReportSubscription.objects.filter(is_active=True, frequency=frequency, created_at__lt=since)
+        rows += [
+            ReportDelivery(subscription_id=sid, period_start=start, period_end=end)
+            for sid in due.values_list("id", flat=True)
+        ]
+    ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    starts = [start for (start, _end), _began in periods.values()]
     return list(
-        ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, period_start=start).values_list("id", flat=True)
+        ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, period_start__in=starts).values_list(
+            "id", flat=True
+        )
     )
 
 
@@ -212,7 +223,12 @@ def _send_report_email(subscription: ReportSubscription, report: dict) -> None:
     lines = [
         _("Hello,"),
         "",
-        _("Attached is the monthly report %(title)s for %(period)s.") % {"title": title, "period": period},
+        (
+            _("Attached is the yearly report %(title)s for %(period)s.")
+            if subscription.frequency == ReportFrequency.YEARLY
+            else _("Attached is the monthly report %(title)s for %(period)s.")
+        )
+        % {"title": title, "period": period},
         "",
         _("Devices received: %(count)s") % {"count": show(report["devices_received"]["count"])},
         _("Loans started: %(count)s") % {"count": show(report["loans"]["started"])},
@@ -221,7 +237,7 @@ def _send_report_email(subscription: ReportSubscription, report: dict) -> None:
         _("You receive this e-mail because you subscribed to this report in Lendwise."),
     ]
     message = EmailMessage(subject=f"{title} ({period})", body="\n".join(lines), to=[subscription.email])
-    stem = f"report-{report['period']['start'][:7]}"
+    stem = f"report-{report['period']['start'][: 4 if subscription.frequency == ReportFrequency.YEARLY else 7]}"
     if subscription.attachment_format == ReportFormat.CSV:
         message.attach(f"{stem}.csv", report_csv(report), "text/csv")
     elif subscription.attachment_format == ReportFormat.XLSX:

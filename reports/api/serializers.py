@@ -82,6 +82,7 @@ class ReportSubscriptionSerializer(serializers.ModelSerializer):
             "email",
             "language",
             "attachment_format",
+            "frequency",
             "is_active",
             "created_at",
             "last_sent_period",

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from core.api.renderers import JSONRenderer
 
 from .. import selectors, services
-from ..choices import ReportFormat, ReportPeriod
+from ..choices import ReportFormat, ReportFrequency, ReportPeriod
 from ..models import ReportSubscription
 from ..rendering import XLSX_MEDIA_TYPE, report_csv, report_pdf, report_xlsx
 from .serializers import ReportQuerySerializer, ReportSubscriptionSerializer
@@ -192,6 +192,7 @@ class ReportSubscriptionViewSet(viewsets.ModelViewSet):
             email=data["email"],
             language=data.get("language") or _default_language(),
             attachment_format=data["attachment_format"],
+            frequency=data.get("frequency") or ReportFrequency.MONTHLY,
             funder=data.get("funder"),
             grant=data.get("grant"),
             organization=data.get("organization"),

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -187,3 +188,57 @@ def test_a_subscriber_pauses_a_subscription_but_cannot_move_it_to_another_scope(
     moved = client.patch(f"{SUBSCRIPTIONS}{subscription.pk}/", {"organization": org_b.pk}, format="json")
     assert moved.status_code == 400 and "organization" in moved.json()["fields"]
     assert ReportSubscription.objects.get().organization == org_a
+
+
+@pytest.mark.django_db
+def test_a_yearly_subscription_sends_last_years_report_once(api, admin_of_org_a, org_a):
+    client = api.as_user(admin_of_org_a)
+    created = client.post(
+        SUBSCRIPTIONS,
+        {
+            "organization": org_a.pk,
+            "frequency": "yearly",
+            "attachment_format": "xlsx",
+            "email": "a@example.org",
+            "language": "en",
+        },
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["frequency"] == "yearly"
+    subscription = ReportSubscription.objects.get(pk=created.json()["id"])
+    this_year = timezone.localdate().year
+    ReportSubscription.objects.filter(pk=subscription.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(this_year - 1, 6, 1))
+    )
+    # in the middle of a month and of the year: last year's report, and no monthly one
+    with time_machine.travel(datetime.datetime(this_year, 3, 15, 9, tzinfo=datetime.UTC), tick=False):
+        ids = services.deliveries_create_due()
+        assert len(ids) == 1
+        delivery = ReportDelivery.objects.get(pk=ids[0])
+        assert (delivery.period_start, delivery.period_end) == (
+            datetime.date(this_year - 1, 1, 1),
+            datetime.date(this_year - 1, 12, 31),
+        )
+        assert services.delivery_send(delivery_id=delivery.pk) == "sent"
+        assert services.deliveries_create_due() == []  # a second scan sends nothing
+    [message] = mail.outbox
+    assert "yearly report" in message.body  # in the subscription's language: English here
+    assert message.attachments[0][0] == f"report-{this_year - 1}.xlsx"
+
+
+@pytest.mark.django_db
+def test_a_subscription_made_this_year_waits_for_next_year(admin_of_org_a, org_a):
+    subscription = services.subscription_create(
+        user=admin_of_org_a, email="a@example.org", language="en", organization=org_a, frequency="yearly"
+    )
+    assert subscription.frequency == "yearly"
+    assert services.deliveries_create_due() == []
+
+
+@pytest.mark.django_db
+def test_an_unknown_frequency_is_a_400_naming_it(api, admin_of_org_a, org_a):
+    response = api.as_user(admin_of_org_a).post(
+        SUBSCRIPTIONS, {"organization": org_a.pk, "frequency": "weekly"}, format="json"
+    )
+    assert response.status_code == 400 and "frequency" in response.json()["fields"]
+    assert not ReportSubscription.objects.exists()
