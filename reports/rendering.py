@@ -14,13 +14,14 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
 from organizations.choices import AgeBand, Gender
@@ -373,37 +374,188 @@ def _para(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+BAR = colors.HexColor("#2f6f8f")
+BAR_2 = colors.HexColor("#d08c2e")
+
+
+def _chart_title(drawing: Drawing, title: str, height: float) -> None:
+    drawing.add(String(0, height - 12, title, fontName="Helvetica-Bold", fontSize=10))
+
+
 def _bar_chart(title: str, rows: list[list]) -> Drawing | None:
-    """A horizontal bar chart of the rows' counts (suppressed cells are left out)."""
+    """A horizontal bar chart of the rows' counts (suppressed and zero cells are left out)."""
     data = [(label, cell.value) for label, cell in rows if cell.value]
     if not data:
         return None
     height = 40 + 18 * len(data)
-    drawing = Drawing(16 * cm, height)
-    drawing.add(String(0, height - 12, title, fontName="Helvetica-Bold", fontSize=10))
+    drawing = Drawing(17 * cm, height)
+    _chart_title(drawing, title, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 6 * cm, 10
-    chart.width, chart.height = 9 * cm, height - 35
+    chart.width, chart.height = 10 * cm, height - 35
     chart.data = [[value for _label, value in reversed(data)]]
     chart.categoryAxis.categoryNames = [label[:40] for label, _value in reversed(data)]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7
-    chart.bars[0].fillColor = colors.HexColor("#2f6f8f")
+    chart.bars[0].fillColor = BAR
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 8
     drawing.add(chart)
     return drawing
 
 
-def report_pdf(report: dict) -> bytes:
-    """Cover page, one table per section, and bar charts of the status, age and use figures."""
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=report_title(report), leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm
+def _month_chart(report: dict) -> Drawing | None:
+    """Loans started and people who started one, per month: two series of bars; a suppressed month is a gap
+    (its bar is left out, never drawn from a guess)."""
+    months = report.get("by_month") or []
+    if len(months) < 2:
+        return None
+    loans = [row["loans_started"] if _shown(row["loans_started"]) else None for row in months]
+    people = [row["people"] if _shown(row["people"]) else None for row in months]
+    if not any(loans) and not any(people):
+        return None
+    height = 6.5 * cm
+    drawing = Drawing(17 * cm, height)
+    _chart_title(drawing, _("Loans started and people who started one, per month"), height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 1.2 * cm, 1.4 * cm
+    chart.width, chart.height = 15.5 * cm, height - 2.6 * cm
+    chart.data = [[value or 0 for value in loans], [value or 0 for value in people]]
+    chart.categoryAxis.categoryNames = [row["month"][2:] for row in months]
+    chart.categoryAxis.labels.fontSize = 6 if len(months) > 12 else 7
+    chart.categoryAxis.labels.angle = 45 if len(months) > 12 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BAR, BAR_2
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 1.2 * cm, height - 22
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.fontSize = 7
+    legend.colorNamePairs = [(BAR, _("Loans started")), (BAR_2, _("People who started a loan"))]
+    drawing.add(legend)
+    return drawing
+
+
+def _shown(cell) -> bool:
+    return isinstance(cell, int) and not isinstance(cell, bool)
+
+
+def _summary_tiles(report: dict, styles) -> list:
+    """Page 1's key figures: a big number over its label, three to a row."""
+    people, received, use = report["people"], report["devices_received"], report["device_use"]
+    rates, codes, cheques = report["rates"], report.get("internet_codes_total") or {}, report["digicheques"]
+    ages = ", ".join(
+        f"{label}: {show(people['by_age_band'].get(value))}"
+        for value, label in AgeBand.choices
+        if value in people["by_age_band"]
     )
+    tiles = [
+        (show(people["reached"]), _("people reached (a loan, a code or a cheque)")),
+        (show(received["count"]), _("devices received")),
+        (show(use["lent_for_home_use"]), _("devices lent for use at home")),
+        (show(use["given_to_keep"]), _("devices given to keep")),
+        (str(_percent(people["women_share"])), _("women among the people reached (where recorded)")),
+        (show(codes.get("assigned")), _("internet codes handed out")),
+        (show(cheques["issued"]), _("digicheques handed out")),
+        (show(rates["defective"]), _("defective devices (repaired or in repair)")),
+        (f"{show(rates['lost'])} / {show(rates['stolen'])}", _("devices lost / stolen")),
+    ]
+    number = ParagraphStyle("tile-number", parent=styles["Normal"], fontSize=20, leading=24, textColor=BAR)
+    label = ParagraphStyle("tile-label", parent=styles["Normal"], fontSize=8.5, leading=10.5)
+    cells = [[_para(value, number), _para(text, label)] for value, text in tiles]
+    rows = [cells[index : index + 3] for index in range(0, len(cells), 3)]
+    grid = Table(rows, colWidths=[5.6 * cm] * 3, hAlign="LEFT")
+    grid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d6dd")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f3f7f9")),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    story = [grid]
+    if ages:
+        story += [Spacer(1, 0.25 * cm), _para(_("People reached by age: %(ages)s") % {"ages": ages}, label)]
+    return story
+
+
+def _table(table: dict, styles) -> KeepTogether:
+    rows = [[str(cell) for cell in row] for row in table["rows"]]
+    grid = Table([table["columns"], *rows], hAlign="LEFT", repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("LEADING", (0, 0), (-1, -1), 10),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef2")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    # a table and its title stay together unless the table is longer than a page
+    return KeepTogether([_para(table["title"], styles["Heading3"]), grid, Spacer(1, 0.35 * cm)])
+
+
+class _MeasuredDocument(SimpleDocTemplate):
+    """Records how far down each page the content went, to choose a layout without near-empty pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lowest: dict[int, float] = {}
+
+    def afterFlowable(self, flowable):
+        if self.frame is None:
+            return
+        page = self.page
+        self.lowest[page] = min(self.lowest.get(page, self.frame._y1 + self.frame._height), self.frame._y)
+
+    def fills(self) -> list[float]:
+        top = self.pagesize[1] - self.topMargin
+        return [(top - self.lowest[page]) / self.pagesize[1] for page in sorted(self.lowest)]
+
+
+def report_pdf(report: dict) -> bytes:
+    """Page 1: title, scope and the key figures; then the charts of measured figures over the period
+    (loans and people per month, devices by status at the end, use by place) and the tables, flowing on
+    without page breaks. The charts go before the tables, or after them where that leaves the emptiest
+    page fuller (both layouts are built and measured: a few milliseconds each)."""
+    best = None
+    for charts_first in (True, False):
+        buffer = io.BytesIO()
+        document = _MeasuredDocument(
+            buffer,
+            pagesize=A4,
+            title=report_title(report),
+            leftMargin=2 * cm,
+            rightMargin=2 * cm,
+            topMargin=1.6 * cm,
+            bottomMargin=1.6 * cm,
+        )
+        document.build(_story(report, charts_first=charts_first))
+        fill = min(document.fills())
+        if best is None or fill > best[0] + 0.02:  # the charts first unless the other is clearly fuller
+            best = (fill, buffer.getvalue())
+    return best[1]
+
+
+def _story(report: dict, *, charts_first: bool) -> list:
+    styles = getSampleStyleSheet()
     scope = report["scope"]
+    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8.5, leading=10.5)
     story = [
-        Spacer(1, 5 * cm),
         _para(report_title(report), styles["Title"]),
         _para(
             _("Period: %(start)s to %(end)s") % {"start": report["period"]["start"], "end": report["period"]["end"]},
@@ -413,49 +565,34 @@ def report_pdf(report: dict) -> bytes:
     if scope["funder"]:
         story.append(_para(_("Funder: %(name)s") % {"name": scope["funder"]}, styles["Normal"]))
     story.append(_para(_("Organisation: %(name)s") % {"name": scope["organization"]}, styles["Normal"]))
-    for grant in scope["grants"]:
-        amount = f" ({_money(grant['amount'])})" if grant["amount"] else ""
-        story.append(_para(_("Grant: %(name)s") % {"name": f"{grant['name']}{amount}"}, styles["Normal"]))
+    grants = scope["grants"]
+    if grants:
+        names = "; ".join(
+            f"{grant['name']}" + (f" ({_money(grant['amount'])})" if grant["amount"] else "") for grant in grants
+        )
+        story.append(_para(_("Grant: %(name)s") % {"name": names}, small))
     if scope["grant_amount"]:
-        story.append(_para(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, styles["Normal"]))
-    story.append(Spacer(1, 1 * cm))
+        story.append(_para(_("Grant amount: %(amount)s") % {"amount": _money(scope["grant_amount"])}, small))
+    story += [Spacer(1, 0.4 * cm), _para(_("Key figures"), styles["Heading2"]), *_summary_tiles(report, styles)]
     if report["suppressed"]:
-        story.append(_para(suppression_note(), styles["Italic"]))
+        story += [
+            Spacer(1, 0.3 * cm),
+            _para(suppression_note(), ParagraphStyle("note", parent=small, fontName="Helvetica-Oblique")),
+        ]
     generated = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
-    story += [_para(_("Made on %(when)s") % {"when": generated}, styles["Normal"]), PageBreak()]
+    story.append(_para(_("Made on %(when)s") % {"when": generated}, small))
 
     tables = report_tables(report)
-    for table in tables:
-        story.append(_para(table["title"], styles["Heading2"]))
-        rows = [[str(cell) for cell in row] for row in table["rows"]]
-        grid = Table([table["columns"], *rows], hAlign="LEFT", repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                    ("FONTSIZE", (0, 0), (-1, -1), 9),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef2")),
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ]
-            )
-        )
-        story += [grid, Spacer(1, 0.5 * cm)]
-
     by_key = {table["key"]: table for table in tables}
     charts = [
-        _bar_chart(_("Devices by status today"), by_key["devices_now"]["rows"][2:]),
-        _bar_chart(
-            _("People reached by age"),
-            [row for row in by_key["people"]["rows"] if row[0].startswith(_("Age: %(label)s") % {"label": ""})],
-        ),
-        _bar_chart(_("How the devices were used"), by_key["device_use"]["rows"][:2]),
+        _month_chart(report),
+        _bar_chart(_("Devices by status at the end of the period"), by_key["devices_now"]["rows"][2:]),
+        _bar_chart(_("Use by place"), by_key["device_use"]["rows"][:2]),
     ]
     charts = [chart for chart in charts if chart is not None]
+    drawn = []
     if charts:
-        story.append(PageBreak())
-        story.append(_para(_("Charts"), styles["Heading2"]))
-        for chart in charts:
-            story += [chart, Spacer(1, 0.6 * cm)]
-    document.build(story)
-    return buffer.getvalue()
+        drawn = [Spacer(1, 0.4 * cm), _para(_("Charts"), styles["Heading2"])]
+        drawn += [KeepTogether([chart, Spacer(1, 0.4 * cm)]) for chart in charts]
+    figures = [_para(_("The figures"), styles["Heading2"]), *(_table(table, styles) for table in tables)]
+    return story + (drawn + figures if charts_first else figures + drawn)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from connectivity.models import Digicheque, EligibilityCode
@@ -158,6 +158,34 @@ def _choice_counts(prefix: str, field: str, choices, *, filter: Q | None = None,
     return result
 
 
+def _months(period_start: datetime.date, period_end: datetime.date) -> list[datetime.date]:
+    months, month = [], period_start.replace(day=1)
+    while month <= period_end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _loans_by_month(loans: QuerySet, period_start, period_end, hide: "_Suppressor") -> list[dict]:
+    """Loans started and people who started one, per calendar month of the period (one GROUP BY). The months
+    add up to the period's loans started, so each series is suppressed as a group."""
+    counted = {
+        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row
+        for row in loans.filter(started_on__gte=period_start, started_on__lte=period_end)
+        .annotate(month=TruncMonth("started_on"))
+        .order_by()
+        .values("month")
+        .annotate(loans=Count("id"), people=Count("participant_id", distinct=True))
+    }
+    months = _months(period_start, period_end)
+    loans_shown = hide.group({month: counted.get(month, {}).get("loans", 0) for month in months})
+    people_shown = hide.group({month: counted.get(month, {}).get("people", 0) for month in months})
+    return [
+        {"month": month.strftime("%Y-%m"), "loans_started": loans_shown[month], "people": people_shown[month]}
+        for month in months
+    ]
+
+
 def build_report(*, scope: Scope, period_start: datetime.date, period_end: datetime.date, suppress: bool) -> dict:
     """The figures of one scope and period (see the module docstring); about ten aggregate queries."""
     hide = _Suppressor(suppress)
@@ -262,6 +290,10 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
         return hide.share(device_figures[f"status_{status}"], total) if _shown(by_status[status]) else None
 
     borrowers = loan_figures["borrowers"]
+    # the packs' rows add up to the totals shown on the summary: each column is suppressed as a group
+    codes_assigned = hide.group(dict(enumerate(row["assigned"] for row in code_rows)))
+    codes_activated = hide.group(dict(enumerate(row["activated"] for row in code_rows)))
+    by_month = _loans_by_month(loans, period_start, period_end, hide)
     return {
         "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
         "suppressed": suppress,
@@ -277,6 +309,7 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
             "value": hide.money(total, device_figures["total_value"]),
             "by_status": by_status,
         },
+        "by_month": by_month,
         "loans": {
             "started": hide.count(loan_figures["started"]),
             "returned": hide.count(loan_figures["returned"]),
@@ -313,12 +346,17 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
             {
                 "programme": row["programme__name"],
                 "pack": row["pack__name"],
-                "assigned": hide.count(row["assigned"]),
-                "activated": hide.count(row["activated"]),
-                "monthly_value": hide.money(row["assigned"], row["monthly_value"]),
+                "assigned": codes_assigned[index],
+                "activated": codes_activated[index],
+                # the price of the packs over their count gives the count back: shown only with it
+                "monthly_value": _money(row["monthly_value"]) if _shown(codes_assigned[index]) else None,
             }
-            for row in code_rows
+            for index, row in enumerate(code_rows)
         ],
+        "internet_codes_total": {
+            "assigned": hide.count(sum(row["assigned"] for row in code_rows)),
+            "activated": hide.count(sum(row["activated"] for row in code_rows)),
+        },
         "digicheques": {
             "issued": hide.count(cheque_figures["issued"]),
             "issued_value": hide.money(cheque_figures["issued"], cheque_figures["issued_value"]),
