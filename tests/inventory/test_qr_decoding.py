@@ -76,10 +76,11 @@ def _misses(expected: list[str], decode_one) -> tuple[dict[tuple[int, str], list
     """{(dpi, decoder): [codes not read]} over the three resolutions and both decoders, and how many first
     looks missed. A phone hands its decoder a frame after frame; here each label gets up to four: the crop,
     and when that is missed, the crop one pixel over (diagonally, down, right). CI once saw a code missed on
-    both of the first two (opencv, 200 dpi, the sheet's clock-moved run), read on the next. OpenCV's detector alone misses about 2 first looks in 10,000 on
-    codes without any finder look-alike, a different code at a different resolution each time (measured with
-    benchmarks/qr_reads.py over 3,000 random labels: 1 first-look miss in 18,000 reads, 0 after the second look;
-    the mask choice cannot remove it, the pixel phase decides). zbar has missed none."""
+    both of the first two (opencv, 200 dpi, the sheet's clock-moved run), read on the next. OpenCV's detector
+    alone misses about 2 first looks in 10,000 on codes without any finder look-alike, a different code at a
+    different resolution each time (measured with benchmarks/qr_reads.py over 3,000 random labels: 1
+    first-look miss in 18,000 reads, 0 after the second look; the mask choice cannot remove it, the pixel
+    phase decides). zbar has missed none."""
     misses, first_misses = {}, 0
     for dpi in RESOLUTIONS:
         images = decode_one(dpi)

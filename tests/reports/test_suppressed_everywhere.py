@@ -270,3 +270,18 @@ def test_a_bad_period_is_refused_naming_the_field(api, funder_user, grant_a, par
     body = page.content.decode()
     assert f"<code>{field}</code>" in body
     assert "<caption>" not in body  # no figures for a period that is not one
+
+
+def test_the_funder_page_figures_are_the_pdfs_text_for_the_same_period(
+    api, funder_user, programme_data, ten_devices_three_on_loan, three_cheques
+):
+    """Every row of /funder/ (label and cells as shown) is a line of the PDF of the same funder and period."""
+    funder = programme_data["grant"].funder
+    page = by_row(page_cells(funder_page(funder_user, **PERIOD).content))
+    pdf = api.as_user(funder_user).get(f"/api/v1/reports/funders/{funder.pk}/", {**PERIOD, "format": "pdf"})
+    assert pdf.status_code == 200
+    lines = {" ".join(line.split()) for line in pdf_text(pdf.content).splitlines()}
+    assert len(page) > 40
+    missing = [(row, cells) for (section, row), cells in page.items() if " ".join([row, *cells]) not in lines]
+    assert not missing, missing[:5]
+    assert any("<5" in cells for cells in page.values())  # the suppressed version, on both
