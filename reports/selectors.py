@@ -9,8 +9,9 @@ the monthly e-mail and the /funder/ page all read this dict):
 - a share, a ratio or a money sum computed from such a count is left out (None), because the sum
   divided by the unit value gives the count back (75.00 EUR of 25.00 EUR cheques = 3);
 - in a breakdown whose total is shown (devices by kind, source, condition or status, people by age or
-  gender), where exactly one cell is "<5" the smallest other non-zero cell is left out too (None, secondary
-  suppression), so that the total minus the other cells does not give the hidden one away. A figure
+  gender, a funder's grants, months, packs), while the total and the shown cells pin a hidden cell to one
+  value, the smallest other cell is left out too (None, secondary suppression; `pinned_cells`), so that
+  no hidden cell can be derived. A figure
   repeated elsewhere (lost, stolen, given away) repeats the cell as suppressed.
 """
 
@@ -111,15 +112,45 @@ class _Suppressor:
         return None if self.hidden(count) else _money(value)
 
     def group(self, cells: dict[str, int]) -> dict:
-        """The cells of a breakdown whose total is shown: 1 to 4 as "<5"; where that hides exactly one cell,
-        the smallest other non-zero cell is left out (None) as well (secondary suppression)."""
+        """The cells of a breakdown whose total is shown (or "<5"): 1 to 4 as "<5"; then, while the total and
+        the shown cells still pin a hidden cell to one value, the smallest other cell is left out (None) as
+        well (secondary suppression: one hidden cell next to its total takes another with it; two "<5" that
+        must add up to 2 take a third). Where no cell is left to hide, the whole breakdown is left out."""
         shown = {key: self.count(value) for key, value in cells.items()}
-        hidden = [key for key, value in cells.items() if self.hidden(value)]
-        if len(hidden) == 1:
-            others = [key for key, value in cells.items() if value and key not in hidden]
-            if others:
-                shown[min(others, key=lambda key: (cells[key], key))] = None
+        if not self.enabled:
+            return shown
+        total = self.count(sum(cells.values()))
+        while pinned_cells(shown, total):
+            candidates = [key for key, cell in shown.items() if _shown(cell)]
+            if not candidates:
+                return dict.fromkeys(cells)
+            # the smallest non-zero cell first; a zero cell only when no other is left
+            shown[min(candidates, key=lambda key: (cells[key] == 0, cells[key], key))] = None
         return shown
+
+
+def _bounds(cell) -> tuple[int, float]:
+    if cell == SUPPRESSED:
+        return 1, SUPPRESS_BELOW - 1
+    if cell is None:
+        return 0, float("inf")
+    return cell, cell
+
+
+def pinned_cells(shown: dict, total) -> list:
+    """The hidden cells of a breakdown that its total and shown cells fix to one value: each hidden cell's
+    range ("<5": 1 to 4; left out: 0 or more) narrowed by the sum (exact for one sum with bounded cells)."""
+    low_total, high_total = _bounds(total)
+    hidden = [key for key, cell in shown.items() if not _shown(cell)]
+    bounds = {key: _bounds(shown[key]) for key in shown}
+    pinned = []
+    for key in hidden:
+        others = [bounds[other] for other in shown if other != key]
+        low = max(bounds[key][0], low_total - sum(high for _low, high in others))
+        high = min(bounds[key][1], high_total - sum(low for low, _high in others))
+        if low == high:
+            pinned.append(key)
+    return pinned
 
 
 def _shown(cell) -> bool:
