@@ -57,24 +57,38 @@ class ReportNegotiation(DefaultContentNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
 
-FORMAT_PARAMETERS = [
-    OpenApiParameter(
-        "format", str, enum=[choice.value for choice in ReportFormat], description="json, csv, xlsx or pdf"
-    ),
-    OpenApiParameter(
-        "period",
-        str,
-        enum=[choice.value for choice in ReportPeriod],
-        description="month, quarter, year (with year and number; else the last one over), grant (the grant's "
-        "whole period; grant reports only) or custom (period_start and period_end; the default when given)",
-    ),
-    OpenApiParameter("year", int, description="The year of a month, quarter or year period"),
-    OpenApiParameter("number", int, description="The month (1-12) or the quarter (1-4)"),
-    OpenApiParameter("period_start", OpenApiTypes.DATE, description="First day (default: first day of last month)"),
-    OpenApiParameter("period_end", OpenApiTypes.DATE, description="Last day, included (default: end of last month)"),
-    OpenApiParameter("lang", str, enum=["nl", "fr", "en"], description="Language of CSV/PDF labels"),
-    OpenApiParameter("suppress", bool, description="Funder-facing version even for an organisation admin"),
-]
+def _report_parameters(*, grant: bool) -> list[OpenApiParameter]:
+    """The query of a report; `period=grant` exists for a grant's report only (elsewhere a 400 naming it)."""
+    periods = [choice.value for choice in ReportPeriod if grant or choice != ReportPeriod.GRANT]
+    return [
+        OpenApiParameter(
+            "format", str, enum=[choice.value for choice in ReportFormat], description="json, csv, xlsx or pdf"
+        ),
+        OpenApiParameter(
+            "period",
+            str,
+            enum=periods,
+            description="month, quarter, year (with year and number; else the last one over)"
+            + (", grant (the grant's whole period)" if grant else "")
+            + " or custom (period_start and period_end; the default when they are given, and only with it)",
+        ),
+        OpenApiParameter(
+            "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="The year of the period"
+        ),
+        OpenApiParameter(
+            "number",
+            {"type": "integer", "minimum": 1, "maximum": 12},
+            description="The month (1-12) or the quarter (1-4); with year",
+        ),
+        OpenApiParameter("period_start", OpenApiTypes.DATE, description="First day (default: first day of last month)"),
+        OpenApiParameter(
+            "period_end", OpenApiTypes.DATE, description="Last day, included (default: end of last month)"
+        ),
+        OpenApiParameter("lang", str, enum=["nl", "fr", "en"], description="Language of CSV/PDF labels"),
+        OpenApiParameter("suppress", bool, description="Funder-facing version even for an organisation admin"),
+    ]
+
+
 REPORT_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
     (200, "text/csv"): OpenApiTypes.BINARY,
@@ -130,7 +144,10 @@ class ReportView(APIView):
 
 
 @extend_schema(
-    tags=["reports"], parameters=FORMAT_PARAMETERS, responses=REPORT_RESPONSES, summary="Report of one grant"
+    tags=["reports"],
+    parameters=_report_parameters(grant=True),
+    responses=REPORT_RESPONSES,
+    summary="Report of one grant",
 )
 class GrantReportView(ReportView):
     scope_name = "grant"
@@ -140,7 +157,10 @@ class GrantReportView(ReportView):
 
 
 @extend_schema(
-    tags=["reports"], parameters=FORMAT_PARAMETERS, responses=REPORT_RESPONSES, summary="Report of a funder's grants"
+    tags=["reports"],
+    parameters=_report_parameters(grant=False),
+    responses=REPORT_RESPONSES,
+    summary="Report of a funder's grants",
 )
 class FunderReportView(ReportView):
     scope_name = "funder"
@@ -150,7 +170,10 @@ class FunderReportView(ReportView):
 
 
 @extend_schema(
-    tags=["reports"], parameters=FORMAT_PARAMETERS, responses=REPORT_RESPONSES, summary="Report of an organisation"
+    tags=["reports"],
+    parameters=_report_parameters(grant=False),
+    responses=REPORT_RESPONSES,
+    summary="Report of an organisation",
 )
 class OrganizationReportView(ReportView):
     scope_name = "organization"

@@ -10,6 +10,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from connectivity import services as connectivity_services
 from connectivity.choices import EligibilityBasis
 from inventory.choices import DeviceKind, DeviceStatus
@@ -80,7 +82,9 @@ def _one_of_each(organization, user, number: int) -> None:
     spare = DeviceFactory(
         organization=organization, asset_tag=f"{organization.short_code}-{tag}S", serial=f"SNS{tag}", donor=donor
     )
-    WipeRecordFactory(device=spare, recorded_by=user)
+    record = WipeRecordFactory(device=spare, recorded_by=user)
+    # a certificate to download, so the certificate route is reached and not only its 404
+    record.certificate_file.save("certificate.pdf", ContentFile(b"%PDF-1.4\n% a wipe certificate\n"), save=True)
     repair = RepairTicketFactory(device=spare, created_by=user)
 
     # participants, loans (a kit of two), payments, waiting list, course

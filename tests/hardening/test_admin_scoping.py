@@ -30,6 +30,9 @@ from .tenant_rows import RowMaker, tenant_models
 
 pytestmark = pytest.mark.django_db
 
+# Primary keys far above what any sequence reaches in a test run: PostgreSQL does not roll sequences back,
+# and the device triggers insert DeviceCount rows by sequence, so an explicit 5010 once met its own number.
+A_FIRST_PK = 765430
 B_FIRST_PK = 987650
 B_PK = re.compile(r"(?<!\d)9876[5-9]\d(?!\d)")
 B_NAME = "Zqxborg Hidden VZW"
@@ -53,7 +56,7 @@ def _secrets(rows) -> set[str]:
 @pytest.fixture
 def world(org_a, staff_of_org_a, admin_of_org_a, superuser):
     org_b = OrganizationFactory(name=B_NAME, short_code="ZQ")
-    a_rows = RowMaker(org_a, first_pk=5000).make_all()
+    a_rows = RowMaker(org_a, first_pk=A_FIRST_PK).make_all()
     b_rows = RowMaker(org_b, first_pk=B_FIRST_PK).make_all()
     b_user = b_rows[Membership].user  # a member of B only: no choice list of A may offer them
     for user in (staff_of_org_a, admin_of_org_a):

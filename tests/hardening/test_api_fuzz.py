@@ -165,7 +165,12 @@ def test_the_api_answers_as_its_schema_says(schema, staff_headers, org_a, client
     assert set(stats) == {op.label for op in operations}, "some operations never sent a request"
     reached = [label for label, codes in stats.items() if any(200 <= code < 300 for code in codes)]
     unreached = {label: collections.Counter(stats[label]) for label in sorted(set(stats) - set(reached))}
-    assert len(reached) >= 0.6 * len(operations), "\n".join(f"{k}: {dict(v)}" for k, v in unreached.items())
+    # Staff may not use some operations at all (403 on real rows: admins' settings, invitations): those are
+    # judged apart. Of the others most must have answered 2xx; of all, at least half.
+    refused = {label for label, codes in unreached.items() if 403 in codes}
+    listing = "\n".join(f"{k}: {dict(v)}" for k, v in unreached.items())
+    assert len(reached) >= 0.6 * (len(operations) - len(refused)), listing
+    assert len(reached) >= 0.5 * len(operations), listing
     assert sum(len(codes) for codes in stats.values()) >= 4 * len(operations)
     requests = sum(map(len, stats.values()))
     print(
