@@ -12,12 +12,21 @@ import datetime
 import random
 
 import pytest
+import time_machine
 
 from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
 from organizations.choices import AgeBand, Gender
 from organizations.models import Grant
 from reports import selectors
 from reports.selectors import SUPPRESSED, _Suppressor
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The programme's dates are October 2026: the clock is fixed a month later, whatever day the run is."""
+    with time_machine.travel(datetime.datetime(2026, 11, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
 
 REPORTS = 500
 BREAKDOWNS = {

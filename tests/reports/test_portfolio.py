@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 
 from connectivity.choices import CodeStatus, DigichequeStatus, DigichequeUse
@@ -25,6 +26,15 @@ from tests.loans.factories import LoanPolicyFactory
 from .conftest import END, PERIOD, START, at, make_loan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The programme's dates are October 2026: the clock is fixed a month later, whatever day the run is."""
+    with time_machine.travel(datetime.datetime(2026, 11, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
 OCTOBER = datetime.date(2026, 10, 5)
 
 
