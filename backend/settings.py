@@ -334,6 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "backend.tasks.heartbeat", "schedule": 60.0},
     "inventory-device-counts-compact": {"task": "inventory.device_counts_compact", "schedule": 600.0},
     "loans-daily": {"task": "loans.tasks.loans_daily_task", "schedule": crontab(hour=6, minute=15)},
+    "loans-centre-sessions-close": {"task": "loans.centre_sessions_close", "schedule": 60.0},
     "connectivity-codes-expire": {"task": "connectivity.codes_expire", "schedule": crontab(hour=2, minute=10)},
     "connectivity-cheques-expire": {"task": "connectivity.digicheques_expire", "schedule": crontab(hour=2, minute=20)},
     "connectivity-code-rechecks": {"task": "connectivity.code_rechecks", "schedule": crontab(hour=6, minute=30)},

@@ -6,9 +6,10 @@ Usage (a throw-away database; the embedded SQLite by default, DATABASE_URL for P
     .venv/bin/python manage.py migrate --noinput
     .venv/bin/python benchmarks/reports_grant_report.py --devices 100000 --loans 1000000
 
-Seeds once with bulk inserts (one organisation, three funders, nine grants; 50k participants; one
-device per loan; all but the last 20k loans closed), then times the report (median of --runs) for a
-funder's grants, one grant and the whole organisation, for a month and a year, and the PDF rendering.
+Seeds once with bulk inserts (one organisation; three funders with nine grants on half the devices, a portfolio
+funder with 40 grants on the other half; 50k participants; one device per loan; all but the last 20k loans
+closed), then times the report (median of --runs) for a funder's grants, one grant and the whole organisation,
+for a month and a year, the portfolio of 40 grants for a year, and the PDF rendering.
 """
 
 import argparse
@@ -46,6 +47,7 @@ STATUSES = ["available"] * 6 + ["in_repair", "lost", "stolen", "retired", "given
 AGES = ["", "18-29", "30-44", "45-64", "65+"]
 GENDERS = ["", "woman", "man", "woman", "other"]
 FIRST_DAY = datetime.date(2024, 1, 1)
+PORTFOLIO_GRANTS = 40
 
 
 def chunks(iterable, size):
@@ -57,6 +59,13 @@ def chunks(iterable, size):
             chunk = []
     if chunk:
         yield chunk
+
+
+def _grant_of(n: int, grants: list, portfolio: list):
+    """Even devices: the nine grants of three funders (and one in ten none); odd ones: the portfolio's 40."""
+    if n % 2:
+        return portfolio[(n // 2) % len(portfolio)]
+    return grants[(n // 2) % 10] if (n // 2) % 10 < 9 else None
 
 
 def seed(devices: int, loans: int, participants: int) -> Organization:
@@ -75,6 +84,18 @@ def seed(devices: int, loans: int, participants: int) -> Organization:
         )
         for n in range(9)
     ]
+    portfolio_funder = Funder.objects.create(name="Bench portfolio funder")
+    portfolio = [
+        Grant.objects.create(
+            organization=organization,
+            funder=portfolio_funder,
+            name=f"Portfolio grant {n}",
+            amount=Decimal("5000.00"),
+            starts_on=FIRST_DAY,
+            ends_on=datetime.date(2027, 12, 31),
+        )
+        for n in range(PORTFOLIO_GRANTS)
+    ]
     policy = LoanPolicy.objects.create(organization=organization, name="Bench policy", period_days=28)
     started = time.perf_counter()
     for chunk in chunks(range(participants), BATCH):
@@ -91,7 +112,7 @@ def seed(devices: int, loans: int, participants: int) -> Organization:
                 asset_tag=f"BV-{n:06d}",
                 label_code=f"bench{n:09d}",
                 kind=KINDS[n % 4],
-                grant=grants[n % 10] if n % 10 < 9 else None,
+                grant=_grant_of(n, grants, portfolio),
                 intake_date=FIRST_DAY + datetime.timedelta(days=n % 1000),
                 value=Decimal("150.00"),
                 status="on_loan" if n < open_loans else rng.choice(STATUSES),
@@ -195,6 +216,18 @@ def main() -> None:
                 organization=organization, period_start=s, period_end=e, suppress=False
             ),
         )
+    portfolio_funder = Funder.objects.get(name="Bench portfolio funder")
+    timed(
+        f"funder portfolio ({portfolio_funder.grants.count()} grants, year)",
+        args.runs,
+        lambda: selectors.grant_report(
+            grants=Grant.objects.filter(funder=portfolio_funder),
+            period_start=year[0],
+            period_end=year[1],
+            suppress=True,
+            kind="funder",
+        ),
+    )
     report = selectors.grant_report(grants=funder_grants, period_start=year[0], period_end=year[1], suppress=True)
     timed("PDF rendering of the funder report (from the dict)", args.runs, lambda: report_pdf(report))
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .desk import (
+    centre,
     checkout,
     cheques,
     codes,
@@ -94,6 +95,11 @@ urlpatterns = [
     path("desk/devices/<int:device_id>/", devices.device_detail, name="device"),
     path("desk/devices/<int:device_id>/wipes/", devices.device_wipe, name="device-wipe"),
     path("desk/devices/<int:device_id>/actions/<str:action>", devices.device_action, name="device-action"),
+    path("desk/centre/", centre.centre, name="centre"),
+    path("desk/centre/rules/", centre.centre_rules, name="centre-rules"),
+    path("desk/centre/devices/<int:device_id>/start/", centre.session_start, name="session-start"),
+    path("desk/centre/sessions/<int:session_id>/end", centre.session_end, name="session-end"),
+    path("desk/devices/<int:device_id>/centre-use", centre.device_centre_use, name="device-centre-use"),
     path("desk/hours/", hours.hours, name="hours"),
     path("desk/hours/details/", hours.details_save, name="organization-details"),
     path("desk/hours/closures/", hours.closure_add, name="closure-add"),

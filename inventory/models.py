@@ -85,6 +85,11 @@ class Device(SameOrganizationModel, models.Model):
     location = models.CharField(_("location"), max_length=80, blank=True)
     accessories = models.CharField(_("included accessories"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    centre_use = models.BooleanField(
+        _("for use in the centre"),
+        default=False,
+        help_text=_("Used on site in sessions (a computer room, a course), never lent to take home."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DeviceStatus.choices, default=DeviceStatus.INTAKE, editable=False
     )

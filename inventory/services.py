@@ -137,6 +137,28 @@ def device_move(*, device: Device, from_status: str, to_status: str, action: str
     return True
 
 
+def device_centre_use_set(*, device: Device, centre_use: bool, by) -> bool:
+    """Mark a device for use in the centre (sessions on site, never lent home), or lift the mark. One
+    DeviceEvent records who changed it; False when it was already so."""
+    now = timezone.now()
+    changed = (
+        Device.objects.filter(pk=device.pk, organization_id=device.organization_id)
+        .exclude(centre_use=centre_use)
+        .update(centre_use=centre_use, updated_at=now)
+    )
+    if changed:
+        DeviceEvent.objects.create(
+            device_id=device.pk,
+            action="centre_use_on" if centre_use else "centre_use_off",
+            from_status=device.status,
+            to_status=device.status,
+            by=_user(by),
+            at=now,
+        )
+        device.centre_use = centre_use
+    return bool(changed)
+
+
 def next_asset_tag(organization) -> str:
     """`<short code>-<n>`, n one past the highest number in use, at least four digits (DT-0042)."""
     prefix = f"{organization.short_code}-"

@@ -3,12 +3,14 @@
 import datetime
 from decimal import Decimal
 
-from inventory.choices import DeviceKind, DeviceStatus
+from django.utils import timezone
+
+from inventory.choices import DeviceKind, DeviceSource, DeviceStatus
 from inventory.models import Device
 
 from . import services
 from .choices import FeePeriod, PeriodKind, ReturnCondition
-from .models import Cohort, Loan, LoanPolicy
+from .models import CentreSession, Cohort, Loan, LoanPolicy
 
 
 def _devices_for(context: dict, key: str, organization, kind: str, count: int) -> list[Device]:
@@ -43,6 +45,49 @@ def _backdate(loan: Loan, *, started_days_ago: int, due_in_days: int) -> None:
     loan.started_on = today - datetime.timedelta(days=started_days_ago)
     loan.due_on = today + datetime.timedelta(days=due_in_days)
     loan.save(update_fields=["started_on", "due_on"])
+
+
+def _centre_room(organization, people, by) -> None:
+    """Den Teirling's laptops mostly used on site: three computers for use in the centre, a month of sessions
+    (participants and visitors without a file, recorded as the desk records them), one running now."""
+    computers = [
+        Device.objects.create(
+            organization=organization,
+            asset_tag=f"{organization.short_code}-PC{number}",
+            kind=DeviceKind.DESKTOP,
+            make="Dell",
+            model="OptiPlex 7060",
+            serial=f"DEMO-{organization.short_code}-PC{number}",
+            source=DeviceSource.PURCHASED,  # bought for the computer room: nothing of a donor's to wipe
+            status=DeviceStatus.AVAILABLE,
+            centre_use=True,
+        )
+        for number in (1, 2, 3)
+    ]
+    now = timezone.now()
+    length = datetime.timedelta(minutes=organization.session_minutes)
+    visitors = [("65+", "woman"), ("45-64", "man"), ("30-44", "woman"), ("", "")]
+    for days_ago in range(1, 29):
+        day = now - datetime.timedelta(days=days_ago)
+        if day.weekday() >= 5:
+            continue
+        for slot in range(3):
+            started = day.replace(hour=9 + 2 * slot, minute=30, second=0, microsecond=0)
+            person = people[(days_ago + slot) % len(people)] if slot < 2 else None
+            age, gender = ("", "") if person else visitors[days_ago % len(visitors)]
+            CentreSession.objects.create(
+                organization=organization,
+                device=computers[slot],
+                participant=person,
+                visitor_age_band=age,
+                visitor_gender=gender,
+                started_at=started,
+                day=timezone.localdate(started),
+                ends_at=started + length,
+                ended_at=started + length,
+                started_by=by,
+            )
+    services.centre_session_start(organization=organization, device=computers[0], participant=people[0], by=by)
 
 
 def load(context: dict) -> None:
@@ -161,6 +206,8 @@ def load(context: dict) -> None:
         device_kind=DeviceKind.CHROMEBOOK,
         by=lb_user,
     )
+
+    _centre_room(organizations["daycentre"], participants["daycentre"], dt_user)
 
     context["policies"] = {"rental": rental, "course_tablet": course_tablet, "course_chromebook": course_chromebook}
     context["cohorts"] = {"neighbourhood": course}

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from inventory.choices import DeviceKind
 from inventory.models import Device
+from organizations.choices import AgeBand, Gender
 from organizations.models import Organization, Participant, RevealLog, _choices_check
 from organizations.tenancy import SameOrganizationModel
 
@@ -560,3 +561,84 @@ class CardRevealLog(RevealLog):
 
     def __str__(self):
         return f"{self.loan_id} {self.purpose} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CentreSessionQuerySet(models.QuerySet):
+    def running(self, now: datetime.datetime | None = None):
+        """Started and not over: not ended by hand and its set length not yet past."""
+        return self.filter(ended_at__isnull=True, ends_at__gt=now or timezone.now())
+
+
+class CentreSession(SameOrganizationModel, models.Model):
+    """One use of a computer in the centre (a computer room, a course): by a participant, or by a visitor without
+    a file, counted by age band and gender only. It ends by hand or at its set length (`ends_at`); a session
+    past the organisation's daily limit for the person carries who overrode it and why."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="centre_sessions", verbose_name=_("organisation")
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="centre_sessions", verbose_name=_("device")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centre_sessions",
+        verbose_name=_("participant"),
+        help_text=_("Empty: a visitor without a file."),
+    )
+    visitor_age_band = models.CharField(_("visitor's age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    visitor_gender = models.CharField(_("visitor's gender"), max_length=10, choices=Gender.choices, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    day = models.DateField(_("day"), help_text=_("The day it started, in the organisation's time zone."))
+    ends_at = models.DateTimeField(_("set to end at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by_hand = models.BooleanField(_("ended by hand"), default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    limit_overridden = models.BooleanField(_("daily limit overridden"), default=False)
+    override_reason = models.CharField(_("why the limit was overridden"), max_length=255, blank=True)
+
+    objects = CentreSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("session in the centre")
+        verbose_name_plural = _("sessions in the centre")
+        constraints = [
+            _choices_check("visitor_age_band", AgeBand.choices, blank=True),
+            _choices_check("visitor_gender", Gender.choices, blank=True),
+            # one session at a time on a device: a second start is refused by the database too
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(ended_at__isnull=True), name="centresession_one_open_per_device"
+            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("started_at")), name="centresession_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="centresession_ended_after_start",
+            ),
+            # a visitor's age band and gender are only for sessions without a participant (theirs is on their file)
+            models.CheckConstraint(
+                condition=Q(participant__isnull=True) | Q(visitor_age_band="", visitor_gender=""),
+                name="centresession_visitor_fields_without_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(limit_overridden=False) | ~Q(override_reason=""), name="centresession_override_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "participant", "day"], name="centresession_person_day"),
+            models.Index(fields=["organization", "started_at"], name="centresession_org_started"),
+            models.Index(fields=["device", "started_at"], name="centresession_device_started"),
+        ]
+
+    def __str__(self):
+        return f"{self.device} {self.started_at:%Y-%m-%d %H:%M}"

@@ -12,3 +12,9 @@ def loans_daily_task() -> dict:
         "offers_expired": services.waitlist_offers_expire(),
         "offers_made": services.waitlist_offer_scan(),
     }
+
+
+@shared_task(name="loans.centre_sessions_close")
+def centre_sessions_close_task() -> int:
+    """Every minute: sessions in the centre whose set length has passed end at that length (idempotent)."""
+    return services.centre_sessions_close_due()

@@ -2,7 +2,9 @@
 
 Made from the models themselves (`tenancy.tenant_links`), so a new link is guarded without anyone
 listing it, and (re)installed after every `migrate` (post_migrate): on SQLite a migration that rebuilds
-a table drops its triggers, and this puts them back. PostgreSQL and SQLite both get them.
+a table drops its triggers, and this puts them back. On SQLite they are dropped before a migrate that has
+migrations to apply (pre_migrate), since a rebuilt table is renamed, which SQLite refuses while another
+table's trigger names it. PostgreSQL and SQLite both get them.
 
 A refused write raises IntegrityError ("lendwise_same_organization: <table>.<column>"); the services
 check the same rule first and answer 400/404 naming the field, so the trigger is the last line only.
@@ -90,6 +92,26 @@ def install(using: str = "default") -> int:
                         f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
                     )
     return len(links)
+
+
+def uninstall(using: str = "default") -> int:
+    """Drop every guard (SQLite only): a migration that rebuilds a table renames it, and SQLite refuses the
+    rename while another table's trigger names the old table. `install` puts them back after the migration."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{PREFIX}_%"])
+        names = [row[0] for row in cursor.fetchall()]
+        for name in names:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    return len(names)
+
+
+def uninstall_before_migrate(sender, using="default", plan=None, **kwargs):
+    """pre_migrate receiver: with a plan to apply, the SQLite guards go first (see `uninstall`)."""
+    if plan:
+        uninstall(using)
 
 
 def install_after_migrate(sender, using="default", plan=None, **kwargs):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MinLengthValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +63,19 @@ class Organization(models.Model):
         validators=[RegexValidator(r"^[A-Za-z0-9 ]{0,11}$", _("At most 11 letters, digits or spaces."))],
     )
     time_zone = models.CharField(_("time zone"), max_length=40, default="Europe/Brussels")
+    # On-site use (loans.CentreSession): how long a session lasts, and how many one person may have a day.
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=40,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+        help_text=_("How long a session on a computer in the centre lasts, e.g. 40."),
+    )
+    sessions_per_day = models.PositiveSmallIntegerField(
+        _("sessions per person per day"),
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text=_("At most this many sessions a day for one participant; 0: no limit."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -70,6 +83,12 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=5, session_minutes__lte=600, sessions_per_day__lte=50),
+                name="organization_session_rules_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -25,6 +25,7 @@ SECTIONS = [
     ("payments", gettext_lazy("Your payments")),
     ("waiting_list", gettext_lazy("Waiting list")),
     ("courses", gettext_lazy("Your courses")),
+    ("centre_sessions", gettext_lazy("Your sessions on our computers")),
     ("internet_codes", gettext_lazy("Your internet codes")),
     ("digicheques", gettext_lazy("Your digicheques")),
     ("messages", gettext_lazy("SMS we sent you")),
@@ -101,6 +102,9 @@ LABELS = {
     "title": gettext_lazy("Task"),
     "done_at": gettext_lazy("Done on"),
     "outcome": gettext_lazy("Outcome"),
+    "started_at": gettext_lazy("Started at"),
+    "ended_at": gettext_lazy("Ended at"),
+    "override_reason": gettext_lazy("Why it was allowed past the daily limit"),
 }
 
 

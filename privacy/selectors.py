@@ -11,7 +11,7 @@ from django.utils import timezone
 from connectivity.choices import CODE_HELD_STATUSES, DigichequeStatus
 from connectivity.models import Digicheque, EligibilityCode
 from loans.choices import LoanStatus, WaitlistStatus
-from loans.models import CohortMember, Loan, LoanItem, Payment, WaitlistEntry
+from loans.models import CentreSession, CohortMember, Loan, LoanItem, Payment, WaitlistEntry
 from messaging.models import OutboundMessage, SmsOptOut
 from organizations.models import Organization, Participant, StaffTask
 from organizations.permissions import Action, can
@@ -242,6 +242,17 @@ def participant_export(participant: Participant) -> dict:
                 "added_at": _iso(member.added_at),
             }
             for member in CohortMember.objects.filter(participant=participant).select_related("cohort")
+        ],
+        "centre_sessions": [
+            {
+                "device": session.device.asset_tag,
+                "started_at": _iso(session.started_at),
+                "ended_at": _iso(session.ended_at or session.ends_at),
+                "override_reason": session.override_reason,
+            }
+            for session in CentreSession.objects.filter(participant=participant)
+            .select_related("device")
+            .order_by("started_at", "id")
         ],
         "payments": [
             {

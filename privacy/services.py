@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from connectivity.models import CodeRevealLog, Digicheque, EligibilityCode
 from core.errors import DomainError
-from loans.models import Loan, Payment, WaitlistEntry, new_public_token
+from loans.models import CentreSession, Loan, Payment, WaitlistEntry, new_public_token
 from messaging.choices import BlockedReason, MessageStatus
 from messaging.models import OutboundMessage, SmsOptOut, SmsSuppression
 from organizations.models import Organization, Participant, StaffTask
@@ -42,6 +42,8 @@ RELATED_FIELDS = {
     "code_reveals": {"reason": ""},
     "digicheques": {"redeemed_purpose": "", "void_reason": ""},
     "staff_tasks": {"title": ANONYMISED, "outcome": ""},
+    # a session past the daily limit keeps that it was overridden (the database asks a reason), not why
+    "centre_sessions": {"override_reason": ANONYMISED},
     "messages": {"to": "", "body": "", "last_error": "", "provider_id": "", "request_reason": ""},
     "opt_outs": {"phone": "", "keyword": "", "reply_text": ""},
 }
@@ -115,6 +117,10 @@ def _scrub(participant: Participant) -> dict[str, int]:
         Digicheque.objects.filter(participant_id=pid),
         RELATED_FIELDS["digicheques"],
         history_filter=Q(participant_id=pid),
+    )
+
+    counts["centre_sessions"] = CentreSession.objects.filter(participant_id=pid, limit_overridden=True).update(
+        **RELATED_FIELDS["centre_sessions"]
     )
 
     related = Q(participant_id=pid)

@@ -29,7 +29,7 @@ from organizations.choices import AgeBand, Gender
 from .selectors import PORTFOLIO_FIGURES, SUPPRESSED
 
 NOT_SHOWN = "–"
-COUNT, EUR, PERCENT, RATIO = "count", "EUR", "percent", "ratio"
+COUNT, EUR, PERCENT, RATIO, HOURS = "count", "EUR", "percent", "ratio", "hours"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -73,6 +73,12 @@ def _ratio(value) -> Cell:
     return Cell(float(value), RATIO, False, show(value))
 
 
+def _hours(value) -> Cell:
+    if value is None:
+        return Cell(None, HOURS, True, NOT_SHOWN)
+    return Cell(float(value), HOURS, False, f"{show(value)} h")
+
+
 def _money(value) -> Cell:
     if value is None:
         return Cell(None, EUR, True, NOT_SHOWN)
@@ -98,6 +104,7 @@ def report_tables(report: dict) -> list[dict]:
     """The report as titled tables: {"key", "title", "columns", "rows"}; a row is its label, then `Cell`s."""
     received, now, loans = report["devices_received"], report["devices_now"], report["loans"]
     people, use, rates, cheques = report["people"], report["device_use"], report["rates"], report["digicheques"]
+    centre = report["centre_use"]
     figure, count = _("Figure"), _("Number")
     unknown = {"unknown": _("Not recorded")}
     tables = [
@@ -150,7 +157,7 @@ def report_tables(report: dict) -> list[dict]:
             "title": _("People reached"),
             "columns": [figure, count],
             "rows": [
-                [_("People reached (a loan, a code or a cheque)"), _count(people["reached"])],
+                [_("People reached (a loan, a session, a code or a cheque)"), _count(people["reached"])],
                 [_("People who borrowed a device"), _count(people["borrowers"])],
                 [_("Share of women (where recorded)"), _percent(people["women_share"])],
             ]
@@ -171,6 +178,27 @@ def report_tables(report: dict) -> list[dict]:
                 [_("Lent for use at home"), _count(use["lent_for_home_use"])],
                 [_("Given to keep"), _count(use["given_to_keep"])],
                 [_("People reached per device lent"), _ratio(use["people_per_device"])],
+            ],
+        },
+        {
+            "key": "centre_use",
+            "title": _("Use in the centre"),
+            "columns": [figure, count],
+            "rows": [
+                [_("Sessions in the centre"), _count(centre["sessions"])],
+                [_("Hours of use in the centre"), _hours(centre["hours"])],
+                [_("People who had a session"), _count(centre["people"])],
+                [_("Of whom participants (each counted once)"), _count(centre["participants"])],
+                [_("Of whom visitors without a file (each visit counted)"), _count(centre["visitors"])],
+                [_("Computers used in the centre"), _count(centre["devices_used"])],
+            ]
+            + [
+                [_("Visitors' age: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(centre["visitors_by_age_band"], AgeBand.choices, unknown)
+            ]
+            + [
+                [_("Visitors' gender: %(label)s") % {"label": label}, value]
+                for label, value in _choice_rows(centre["visitors_by_gender"], Gender.choices, unknown)
             ],
         },
         {
@@ -454,12 +482,16 @@ def _summary_tiles(report: dict, styles) -> list:
         for value, label in AgeBand.choices
         if value in people["by_age_band"]
     )
+    centre = report["centre_use"]
     tiles = [
-        (show(people["reached"]), _("people reached (a loan, a code or a cheque)")),
+        (show(people["reached"]), _("people reached (a loan, a session, a code or a cheque)")),
         (show(received["count"]), _("devices received")),
         (show(use["lent_for_home_use"]), _("devices lent for use at home")),
         (show(use["given_to_keep"]), _("devices given to keep")),
         (str(_percent(people["women_share"])), _("women among the people reached (where recorded)")),
+        (f"{show(people['borrowers'])} / {show(centre['people'])}", _("people at home / in the centre")),
+        (f"{show(centre['sessions'])} ({_hours(centre['hours'])})", _("sessions in the centre (hours of use)")),
+        (show(centre["devices_used"]), _("computers used in the centre")),
         (show(codes.get("assigned")), _("internet codes handed out")),
         (show(cheques["issued"]), _("digicheques handed out")),
         (show(rates["defective"]), _("defective devices (repaired or in repair)")),
@@ -587,7 +619,13 @@ def _story(report: dict, *, charts_first: bool) -> list:
     charts = [
         _month_chart(report),
         _bar_chart(_("Devices by status at the end of the period"), by_key["devices_now"]["rows"][2:]),
-        _bar_chart(_("Use by place"), by_key["device_use"]["rows"][:2]),
+        _bar_chart(
+            _("Use by place: people"),
+            [
+                [_("At home (borrowed a device)"), _count(report["people"]["borrowers"])],
+                [_("In the centre (had a session)"), _count(report["centre_use"]["people"])],
+            ],
+        ),
     ]
     charts = [chart for chart in charts if chart is not None]
     drawn = []

@@ -22,7 +22,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -30,7 +42,7 @@ from connectivity.models import Digicheque, EligibilityCode
 from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
 from inventory.models import Device, RepairTicket
 from loans.choices import LoanStatus
-from loans.models import Loan, LoanItem
+from loans.models import CentreSession, Loan, LoanItem
 from organizations.choices import AgeBand, Gender
 from organizations.models import Funder, Grant, Organization, Participant
 from organizations.permissions import Action, can
@@ -81,6 +93,12 @@ class Scope:
         if self.grant_ids is not None:
             return Digicheque.objects.filter(batch__grant_id__in=self.grant_ids)
         return Digicheque.objects.filter(organization_id=self.organization_id)
+
+    def centre_sessions(self) -> QuerySet[CentreSession]:
+        """Sessions on the computers of the scope: a grant's are those on the devices it paid for."""
+        if self.grant_ids is not None:
+            return CentreSession.objects.filter(device__grant_id__in=self.grant_ids)
+        return CentreSession.objects.filter(organization_id=self.organization_id)
 
 
 def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -289,9 +307,27 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
         in_stock=Count("id", filter=Q(status="in_stock")),
     )
 
-    # --- people reached: distinct participants with a loan, a code or a cheque in the period -----
+    # --- use in the centre: sessions started in the period ------------------------------------------
+    sessions = scope.centre_sessions().filter(started_at__gte=low, started_at__lt=high)
+    visitor = Q(participant__isnull=True)
+    centre_figures = sessions.aggregate(
+        sessions=Count("id"),
+        participants=Count("participant_id", distinct=True),
+        visitors=Count("id", filter=visitor),
+        devices=Count("device_id", distinct=True),
+        duration=Sum(
+            ExpressionWrapper(Coalesce("ended_at", "ends_at") - F("started_at"), output_field=DurationField())
+        ),
+        **_choice_counts("visitor_age", "visitor_age_band", AgeBand.choices, filter=visitor),
+        **_choice_counts("visitor_gender", "visitor_gender", Gender.choices, filter=visitor),
+        visitor_age_unknown=Count("id", filter=visitor & Q(visitor_age_band="")),
+        visitor_gender_unknown=Count("id", filter=visitor & Q(visitor_gender="")),
+    )
+
+    # --- people reached: distinct participants with a loan, a session, a code or a cheque in the period
     reached = scope.participants().filter(
         Q(id__in=_id_list(loans.values("participant_id")))
+        | Q(id__in=_id_list(sessions.filter(participant__isnull=False).values("participant_id")))
         | Q(id__in=_id_list(scope.codes().filter(assigned_filter).values("participant_id")))
         | Q(id__in=_id_list(scope.cheques().filter(issued_filter, participant__isnull=False).values("participant_id")))
     )
@@ -365,6 +401,7 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
                 else round(borrowers / devices_lent, 2)
             ),
         },
+        "centre_use": _centre_use(centre_figures, hide),
         "rates": {
             "defective": hide.count(device_figures["defective"]),
             "defective_share": hide.share(device_figures["defective"], total),
@@ -399,6 +436,38 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
     }
 
 
+def _centre_use(figures: dict, hide: "_Suppressor") -> dict:
+    """Sessions in the centre and the people who had them: participants (each once) and visitors without a file
+    (each visit once; they have no file to tell two visits apart), those two as a group with their total; the
+    visitors' age bands and genders only where the visitors' count is shown exactly (else their cells would add
+    up to it). Hours of use go with the sessions' count: at a set length they would give it back."""
+    people = hide.group({"participants": figures["participants"], "visitors": figures["visitors"]})
+    visitors_shown = _shown(people["visitors"])
+    by_age = _by_choice(
+        figures, "visitor_age", AgeBand.choices, hide, keep_zero=True, extra={"unknown": figures["visitor_age_unknown"]}
+    )
+    by_gender = _by_choice(
+        figures,
+        "visitor_gender",
+        Gender.choices,
+        hide,
+        keep_zero=True,
+        extra={"unknown": figures["visitor_gender_unknown"]},
+    )
+    duration = figures["duration"]
+    hours = round(duration.total_seconds() / 3600, 1) if duration else 0.0
+    return {
+        "sessions": hide.count(figures["sessions"]),
+        "hours": None if hide.hidden(figures["sessions"]) else hours,
+        "people": hide.count(figures["participants"] + figures["visitors"]),
+        "participants": people["participants"],
+        "visitors": people["visitors"],
+        "devices_used": hide.count(figures["devices"]),
+        "visitors_by_age_band": by_age if visitors_shown else dict.fromkeys(by_age),
+        "visitors_by_gender": by_gender if visitors_shown else dict.fromkeys(by_gender),
+    }
+
+
 def _grant_summary(grants: QuerySet[Grant]) -> list[dict]:
     return [
         {
@@ -420,8 +489,8 @@ PORTFOLIO_FIGURES = ("devices_received", "loans_started", "people_reached", "cod
 
 
 def _people_by_grant(grant_ids, low, high, period_end) -> dict[int, int]:
-    """Distinct participants per grant with a loan (of a device of the grant), a code or a cheque of the grant
-    in the period: one GROUP BY over a UNION (which drops repeated pairs) of (grant, participant) pairs."""
+    """Distinct participants per grant with a loan or a session (on a device of the grant), a code or a cheque
+    of the grant in the period: one GROUP BY over a UNION (which drops repeated pairs) of (grant, participant) pairs."""
     loans = (
         LoanItem.objects.filter(device__grant_id__in=grant_ids, loan__started_on__lte=period_end)
         .filter(Q(loan__closed_at__isnull=True) | Q(loan__closed_at__gte=low))
@@ -433,7 +502,13 @@ def _people_by_grant(grant_ids, low, high, period_end) -> dict[int, int]:
     cheques = Digicheque.objects.filter(
         batch__grant_id__in=grant_ids, issued_at__gte=low, issued_at__lt=high, participant__isnull=False
     ).annotate(g=F("batch__grant_id"), p=F("participant_id"))
-    parts = [queryset.order_by().values_list("g", "p").query.sql_with_params() for queryset in (loans, codes, cheques)]
+    sessions = CentreSession.objects.filter(
+        device__grant_id__in=grant_ids, started_at__gte=low, started_at__lt=high, participant__isnull=False
+    ).annotate(g=F("device__grant_id"), p=F("participant_id"))
+    parts = [
+        queryset.order_by().values_list("g", "p").query.sql_with_params()
+        for queryset in (loans, codes, cheques, sessions)
+    ]
     union = " UNION ".join(f"SELECT g, p FROM ({sql}) AS part{index}" for index, (sql, _p) in enumerate(parts))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -24,7 +24,7 @@ def devices(seed: Seed) -> None:
     names = [
         "id", "organization", "asset_tag", "label_code", "kind", "make", "model", "serial", "cpu", "ram_gb",
         "storage_gb", "os", "screen_inches", "source", "donor", "grant", "intake_date", "value", "condition",
-        "location", "accessories", "notes", "status", "status_changed_at", "created_at", "updated_at",
+        "location", "accessories", "notes", "centre_use", "status", "status_changed_at", "created_at", "updated_at",
     ]  # fmt: skip
     now = ts(seed.now)
 
@@ -44,7 +44,7 @@ def devices(seed: Seed) -> None:
                     f"SN{did:09d}", "", 8, 256, "", None, source,
                     rng.choice(donors) if source == "donated" else None,
                     rng.choice(grants) if rng.random() < 0.6 else None,
-                    date(intake), "150.00", rng.choice("AAABBBBCCp").replace("p", "parts"), "Shelf A", "", "",
+                    date(intake), "150.00", rng.choice("AAABBBBCCp").replace("p", "parts"), "Shelf A", "", "", False,
                     "on_loan" if did in lent else rng.choice(idle), now, now, now,
                 )  # fmt: skip
                 did += 1

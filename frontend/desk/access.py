@@ -3,11 +3,12 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError
-from organizations.selectors import user_funder_ids, user_roles
+from organizations.models import Organization
+from organizations.selectors import organizations_for_user, user_funder_ids, user_roles
 
 LOGIN_URL = "frontend:login"
 
@@ -44,3 +45,19 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def organization_or_404(request, organization_id: int | None = None) -> Organization:
+    """The organisation asked for (404 when it is not one of the user's), else the user's first."""
+    organizations = organizations_for_user(request.user).order_by("name")
+    if organization_id is None:
+        organization_id = request.GET.get("organization") or request.POST.get("organization")
+    if organization_id not in (None, ""):
+        if not str(organization_id).isdigit():
+            raise Http404
+        organization = organizations.filter(pk=organization_id).first()
+    else:
+        organization = organizations.first()
+    if organization is None:
+        raise Http404
+    return organization

@@ -19,7 +19,7 @@ from organizations.models import Closure, Organization
 from organizations.permissions import Action, can
 from organizations.selectors import organizations_for_user
 
-from .access import errors_on_form, form_status, member_required
+from .access import errors_on_form, form_status, member_required, organization_or_404
 
 PERIODS_PER_DAY = 2
 
@@ -163,22 +163,6 @@ class ClosureForm(forms.Form):
         return cleaned
 
 
-def _organization_or_404(request, organization_id: int | None = None) -> Organization:
-    """The organisation asked for (404 when it is not one of the user's), else the user's first."""
-    organizations = organizations_for_user(request.user).order_by("name")
-    if organization_id is None:
-        organization_id = request.GET.get("organization") or request.POST.get("organization")
-    if organization_id not in (None, ""):
-        if not str(organization_id).isdigit():
-            raise Http404
-        organization = organizations.filter(pk=organization_id).first()
-    else:
-        organization = organizations.first()
-    if organization is None:
-        raise Http404
-    return organization
-
-
 def _url(organization: Organization) -> str:
     return f"{reverse('frontend:hours')}?organization={organization.pk}"
 
@@ -208,7 +192,7 @@ def _page(request, organization, *, hours_form=None, closure_form=None, details_
 
 @member_required
 def hours(request: HttpRequest) -> HttpResponse:
-    organization = _organization_or_404(request)
+    organization = organization_or_404(request)
     if request.method != "POST":
         return _page(request, organization)
     if not can(request.user, organization.pk, Action.MANAGE):
@@ -233,7 +217,7 @@ def hours(request: HttpRequest) -> HttpResponse:
 @member_required
 def details_save(request: HttpRequest) -> HttpResponse:
     """The address per language and the logo, in one step; a bad picture writes nothing."""
-    organization = _organization_or_404(request)
+    organization = organization_or_404(request)
     if not can(request.user, organization.pk, Action.MANAGE):
         return render(request, "frontend/desk/not_member.html", status=403)
     form = DetailsForm(request.POST, request.FILES, organization=organization)
@@ -259,7 +243,7 @@ def details_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def closure_add(request: HttpRequest) -> HttpResponse:
-    organization = _organization_or_404(request)
+    organization = organization_or_404(request)
     if not can(request.user, organization.pk, Action.MANAGE):
         return render(request, "frontend/desk/not_member.html", status=403)
     form = ClosureForm(request.POST)
@@ -298,7 +282,7 @@ def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def public_holidays(request: HttpRequest) -> HttpResponse:
-    organization = _organization_or_404(request)
+    organization = organization_or_404(request)
     if not can(request.user, organization.pk, Action.MANAGE):
         return render(request, "frontend/desk/not_member.html", status=403)
     year = request.POST.get("year", "")

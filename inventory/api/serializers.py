@@ -89,6 +89,7 @@ class DeviceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
             "location",
             "accessories",
             "notes",
+            "centre_use",
             "status",
             "status_changed_at",
             "allowed_actions",

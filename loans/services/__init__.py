@@ -14,6 +14,15 @@ from .calls import (
     renewal_request_refuse,
 )
 from .cards import card_reveal_record, loan_agreement_sign, loan_token_revoke, loan_token_rotate, signature_png
+from .centre import (
+    centre_session_end,
+    centre_session_start,
+    centre_sessions_close_due,
+    device_in_session,
+    local_day,
+    session_limit_message,
+    sessions_today,
+)
 from .checkout import (
     _check_kit_kinds,
     _close_items,
@@ -62,6 +71,13 @@ from .waitlist import (
 )
 
 __all__ = [
+    "centre_session_end",
+    "centre_session_start",
+    "centre_sessions_close_due",
+    "device_in_session",
+    "local_day",
+    "session_limit_message",
+    "sessions_today",
     "GroupError",
     "GroupRow",
     "cohort_checkout",

@@ -105,6 +105,10 @@ def loan_checkout(
             "policy_inactive", _("This policy is no longer used."), fields={"policy": [_("This policy is not active.")]}
         )
     _check_kit_kinds(policy, devices)
+    for device in devices:
+        if device.centre_use:
+            message = _("%(tag)s is for use in the centre: start a session for it instead.") % {"tag": device.asset_tag}
+            raise DomainError("device_centre_use", message, fields={"devices": [message]})
     signature = signature_png(signature)  # signed on the tablet: that is a signed agreement
     agreement_signed = agreement_signed or signature is not None
     if policy.agreement_required and not agreement_signed:

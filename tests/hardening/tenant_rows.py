@@ -39,6 +39,15 @@ OVERRIDES = {
     "messaging.SendingHours": lambda n: {"starts_at": datetime.time(9), "ends_at": datetime.time(18)},
     "reports.ReportSubscription": lambda n: {"funder": None, "grant": None},  # one scope: the organisation
     "privacy.RetentionRule": lambda n: {"months": 24},
+    "loans.CentreSession": lambda n: {
+        "started_at": datetime.datetime.combine(START, datetime.time(10), tzinfo=datetime.UTC),
+        "day": START,
+        "ends_at": datetime.datetime.combine(START, datetime.time(10, 40), tzinfo=datetime.UTC),
+        "ended_at": None,
+        "visitor_age_band": "",
+        "visitor_gender": "",
+        "limit_overridden": False,
+    },
 }
 SKIP = {"organizations.Organization", "organizations.Funder"}  # the organisation itself; funders are a directory
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from connectivity import services as connectivity_services
 from connectivity.models import CodeRevealLog
 from loans import services as loan_services
+from loans.models import CentreSession
 from messaging.backends import locmem
 from messaging.choices import OptOutChannel
 from messaging.models import SmsOptOut
@@ -112,6 +113,19 @@ def build_record(org_a, policy_a, staff_of_org_a):
             due_on=datetime.date.today(),
             participant=person,
             related=loan,
+        )
+        centre_pc = DeviceFactory(organization=organization, centre_use=True)
+        began = timezone.now() - datetime.timedelta(hours=3)
+        CentreSession.objects.create(
+            organization=organization,
+            device=centre_pc,
+            participant=person,
+            started_at=began,
+            day=timezone.localdate(began),
+            ends_at=began + datetime.timedelta(minutes=40),
+            ended_at=began + datetime.timedelta(minutes=40),
+            limit_overridden=True,
+            override_reason=f"{NAME} has an exam",
         )
         person.refresh_from_db()
         return person

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from inventory.choices import DeviceKind
 from inventory.texts import DEVICE_LABELS
-from loans.models import Loan
+from loans.models import CentreSession, Loan
 from organizations.models import Participant
 from privacy import services
 from privacy.documents import CHOICES
@@ -34,6 +34,7 @@ EXPORTED = {
     "organizations.StaffTask": "staff_tasks",
     "privacy.ConsentRecord": "consents",
     "privacy.Anonymisation": "profile",
+    "loans.CentreSession": "centre_sessions",
 }
 
 
@@ -65,8 +66,10 @@ def test_the_json_export_contains_every_kind_of_record(api, build_record, admin_
         "digicheques",
         "messages",
         "staff_tasks",
+        "centre_sessions",
     ):
         assert data[section], f"{section} is empty"
+    assert data["centre_sessions"][0]["override_reason"] == f"{NAME} has an exam"
     assert data["loans"][0]["items"][0]["device"].startswith("T-")
     assert data["internet_codes"][0]["code"].startswith("•")  # masked: the whole code is a logged reveal
     assert data["messages"][0]["text"] == f"Bonjour {NAME}"
@@ -201,6 +204,9 @@ def test_erase_anonymises_at_once_and_logs_without_the_values(api, build_record,
     # The export now shows nothing personal; a second erase is refused with a clear reason.
     exported = api.as_user(admin_of_org_a).get(_url(person, "json")).content.decode()
     assert NAME not in exported and PHONE not in exported
+    # a session past the daily limit still says it was overridden, no longer why
+    session = CentreSession.objects.get(participant=person)
+    assert session.limit_overridden and session.override_reason == services.ANONYMISED
     again = api.as_user(admin_of_org_a).post(_url(person, "erase"))
     assert again.status_code == 409 and again.json()["code"] == "already_anonymised"
     assert Anonymisation.objects.count() == 1

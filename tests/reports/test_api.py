@@ -143,11 +143,16 @@ def test_the_csv_shows_the_same_figures_as_the_json(api, funder_user, programme_
     assert data["loans"]["returned"] == "<5"
     assert values[("Loans returned in the period", "Number")] == ["", "count", "true", "<5"]
     reached = str(data["people"]["reached"])
-    assert values[("People reached (a loan, a code or a cheque)", "Number")] == [reached, "count", "false", reached]
+    assert values[("People reached (a loan, a session, a code or a cheque)", "Number")] == [
+        reached,
+        "count",
+        "false",
+        reached,
+    ]
     assert values[("Cheques in stock today", "Number")][0] == str(data["digicheques"]["in_stock"])
     # every value is a plain number or empty, never text; empty exactly where the figure is suppressed
     for value, unit, suppressed, _shown in values.values():
-        assert unit in {"count", "EUR", "percent", "ratio"}
+        assert unit in {"count", "EUR", "percent", "ratio", "hours"}
         assert suppressed in {"true", "false"} and (value == "") == (suppressed == "true")
         if value:
             float(value)
