@@ -122,6 +122,31 @@ def test_the_guards_come_back_after_a_migration_rebuilds_a_table(rows):
         Payment.objects.filter(pk=own[Payment].pk).update(loan=other[Loan])
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL rebuilds no table, so its guards stay")
+def test_on_sqlite_the_guards_are_dropped_before_a_migrate_and_come_back_after(rows):
+    """A migration that rebuilds a table renames it, which SQLite refuses while another table's trigger names
+    it (an existing database failed so on inventory 0007): pre_migrate drops them, post_migrate puts them back."""
+    own, other = rows
+
+    def guards() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'lw_same_org_%'")
+            return cursor.fetchone()[0]
+
+    installed = guards()
+    assert installed == 2 * len(db_guards.guarded_links())
+    db_guards.uninstall_before_migrate(sender=None, plan=[])  # nothing to apply: nothing dropped
+    assert guards() == installed
+    db_guards.uninstall_before_migrate(sender=None, plan=[("migration", False)])
+    assert guards() == 0
+    Payment.objects.filter(pk=own[Payment].pk).update(loan=other[Loan])  # unguarded while migrating
+    Payment.objects.filter(pk=own[Payment].pk).update(loan=own[Loan])
+    db_guards.install_after_migrate(sender=None)
+    assert guards() == installed
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.filter(pk=own[Payment].pk).update(loan=other[Loan])
+
+
 def test_the_payment_service_takes_the_organisation_from_the_loan(rows, admin_of_org_a):
     own, _ = rows
     payment = payment_record(loan=own[Loan], kind="fee", amount=3, by=admin_of_org_a)
