@@ -23,26 +23,28 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from connectivity.models import Digicheque, EligibilityCode
 from inventory.choices import ConditionGrade, DeviceKind, DeviceSource, DeviceStatus
 from inventory.models import Device, RepairTicket
 from loans.choices import LoanStatus
-from loans.models import CentreSession, Loan, LoanItem
+from loans.models import CentreSession, DatePlusDays, Loan, LoanItem
 from organizations.choices import AgeBand, Gender
 from organizations.models import Funder, Grant, Organization, Participant
 from organizations.permissions import Action, can
@@ -215,24 +217,43 @@ def _months(period_start: datetime.date, period_end: datetime.date) -> list[date
     return months
 
 
+def _closed_after(day_field: str) -> Q:
+    """A loan closed after the calendar day `day_field` (Brussels time): `closed_at__date > day`, which SQLite
+    computes with a Python function per row (1.7 s of the year report over 1M loans). Brussels is ahead of UTC
+    by less than a day, so a loan closed from the next day's midnight UTC on is surely late and one closed
+    before the day's midnight UTC surely is not; the exact test runs only for the rows in between."""
+    day = F(day_field)
+    return Q(closed_at__gte=DatePlusDays(day, Value(1))) | (Q(closed_at__gte=day) & Q(closed_at__date__gt=day))
+
+
+class _YearMonth(Func):
+    """'YYYY-MM' of a date column, with the database's own function (TruncMonth is a Python function per row
+    on SQLite)."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="strftime('%%%%Y-%%%%m', %(expressions)s)", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra_context)
+
+
 def _loans_by_month(loans: QuerySet, period_start, period_end, hide: "_Suppressor") -> list[dict]:
     """Loans started and people who started one, per calendar month of the period (one GROUP BY). The months
     add up to the period's loans started, so each series is suppressed as a group."""
     counted = {
-        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row
+        row["month"]: row
         for row in loans.filter(started_on__gte=period_start, started_on__lte=period_end)
-        .annotate(month=TruncMonth("started_on"))
+        .annotate(month=_YearMonth("started_on"))
         .order_by()
         .values("month")
         .annotate(loans=Count("id"), people=Count("participant_id", distinct=True))
     }
-    months = _months(period_start, period_end)
+    months = [month.strftime("%Y-%m") for month in _months(period_start, period_end)]
     loans_shown = hide.group({month: counted.get(month, {}).get("loans", 0) for month in months})
     people_shown = hide.group({month: counted.get(month, {}).get("people", 0) for month in months})
-    return [
-        {"month": month.strftime("%Y-%m"), "loans_started": loans_shown[month], "people": people_shown[month]}
-        for month in months
-    ]
+    return [{"month": month, "loans_started": loans_shown[month], "people": people_shown[month]} for month in months]
 
 
 def build_report(*, scope: Scope, period_start: datetime.date, period_end: datetime.date, suppress: bool) -> dict:
@@ -265,7 +286,7 @@ def build_report(*, scope: Scope, period_start: datetime.date, period_end: datet
     loans = scope.loans().filter(started_on__lte=period_end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=low))
     closed_in_period = Q(closed_at__gte=low, closed_at__lt=high)
     # Overdue once the due date and the loan's grace days have passed (Loan.overdue_after), as everywhere.
-    late = Q(overdue_after__lt=reference_day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("overdue_after")))
+    late = Q(overdue_after__lt=reference_day) & (Q(closed_at__isnull=True) | _closed_after("overdue_after"))
     loan_figures = loans.aggregate(
         started=Count("id", filter=Q(started_on__gte=period_start)),
         returned=Count("id", filter=closed_in_period & Q(status=LoanStatus.RETURNED)),
