@@ -233,7 +233,8 @@ class _YearMonth(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="strftime('%%%%Y-%%%%m', %(expressions)s)", **extra_context)
+        template = "strftime('%%%%Y-%%%%m', %(expressions)s)"  # %% twice: the template, then the query's params
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra_context)

@@ -23,10 +23,8 @@ from loans.models import CentreSession
 from loans.services import (
     centre_session_end,
     centre_session_start,
-    centre_sessions_close_due,
     local_day,
     session_limit_message,
-    sessions_today,
 )
 from organizations.choices import AgeBand, Gender
 from organizations.models import Organization
@@ -88,7 +86,7 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request, organization: Organization, *, rules_form=None, status: int = 200) -> HttpResponse:
-    centre_sessions_close_due()
+    # a session past its set length is not `running`, whether or not the beat task has closed it yet
     devices = _centre_devices(request, organization)
     for device in devices:
         device.session = device.running[0] if device.running else None
@@ -190,8 +188,18 @@ def session_start(request: HttpRequest, device_id: int) -> HttpResponse:
             ]
         )
         limit = organization.sessions_per_day
+        used = dict(
+            CentreSession.objects.filter(
+                organization=organization,
+                participant__in=results,
+                day=local_day(organization, timezone.now()),
+            )
+            .values("participant_id")
+            .annotate(n=Count("id"))
+            .values_list("participant_id", "n")
+        )
         for participant in results:
-            participant.used_today = sessions_today(participant)
+            participant.used_today = used.get(participant.pk, 0)
             participant.over_limit = bool(limit and participant.used_today >= limit)
             if participant.over_limit:
                 participant.limit_message = session_limit_message(participant, participant.used_today)
